@@ -1,0 +1,1 @@
+"""Composition root and what every domain shares."""

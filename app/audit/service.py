@@ -1,0 +1,58 @@
+"""Recording and reading audit events. Call record() inside the transaction of the change."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.audit.tables import AuditEvent
+from app.requestid import current_request_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    label: str
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(None, "system")
+
+
+def _jsonable(value: Any) -> Any:
+    # Round-trip through json so dates/enums become plain strings before storage.
+    return None if value is None else json.loads(json.dumps(value, default=str))
+
+
+async def record(
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            actor_id=actor.id,
+            actor_label=actor.label,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=_jsonable(before),
+            after=_jsonable(after),
+            request_id=current_request_id(),
+        )
+    )
+
+
+async def list_events(
+    entity_type: str | None, entity_id: str | None, offset: int, limit: int
+) -> list[dict[str, Any]]:
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    return await query.offset(offset).limit(limit).output(load_json=True)

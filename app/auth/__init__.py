@@ -1,0 +1,1 @@
+"""Accounts, roles, bearer sessions and partner API keys."""

@@ -1,0 +1,123 @@
+"""Every query of the auth domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.auth.enums import Role
+from app.auth.tables import Account, AccountRole, ApiKey, AuthSession
+
+
+async def account_by_email(email: str) -> dict[str, Any] | None:
+    return await Account.select().where(Account.email == email).first()
+
+
+async def account_by_id(account_id: int) -> dict[str, Any] | None:
+    return await Account.select().where(Account.id == account_id).first()
+
+
+async def email_exists(email: str) -> bool:
+    return await Account.exists().where(Account.email == email)
+
+
+async def insert_account(values: dict[str, Any]) -> int:
+    rows = await Account.insert(Account(**values)).returning(Account.id)
+    return int(rows[0]["id"])
+
+
+async def set_sign_in_failures(account_id: int, failures: int, locked_until: datetime | None) -> None:
+    await Account.update(
+        {Account.failed_sign_ins: failures, Account.locked_until: locked_until}
+    ).where(Account.id == account_id)
+
+
+async def roles_of(account_id: int) -> set[Role]:
+    rows = await AccountRole.select(AccountRole.role).where(AccountRole.account == account_id)
+    return {Role(row["role"]) for row in rows}
+
+
+async def roles_by_accounts(account_ids: list[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {account_id: [] for account_id in account_ids}
+    if not account_ids:
+        return result
+    rows = await AccountRole.select(AccountRole.account, AccountRole.role).where(
+        AccountRole.account.is_in(account_ids)
+    )
+    for row in rows:
+        result[row["account"]].append(row["role"])
+    return result
+
+
+async def add_role(account_id: int, role: Role, granted_by: int | None) -> None:
+    await AccountRole.insert(AccountRole(account=account_id, role=role.value, granted_by=granted_by))
+
+
+async def remove_role(account_id: int, role: Role) -> None:
+    await AccountRole.delete().where((AccountRole.account == account_id) & (AccountRole.role == role.value))
+
+
+async def insert_session(account_id: int, token_hash: str, expires_at: datetime) -> int:
+    rows = await AuthSession.insert(
+        AuthSession(account=account_id, token_hash=token_hash, expires_at=expires_at)
+    ).returning(AuthSession.id)
+    return int(rows[0]["id"])
+
+
+async def session_by_hash(token_hash: str) -> dict[str, Any] | None:
+    return await AuthSession.select(
+        AuthSession.id,
+        AuthSession.expires_at,
+        AuthSession.revoked_at,
+        AuthSession.account.id.as_alias("account_id"),
+        AuthSession.account.email.as_alias("email"),
+        AuthSession.account.kind.as_alias("kind"),
+        AuthSession.account.is_active.as_alias("is_active"),
+    ).where(AuthSession.token_hash == token_hash).first()
+
+
+async def revoke_session(session_id: int, at: datetime) -> None:
+    await AuthSession.update({AuthSession.revoked_at: at}).where(AuthSession.id == session_id)
+
+
+async def revoke_sessions_of(account_id: int, at: datetime) -> None:
+    await AuthSession.update({AuthSession.revoked_at: at}).where(
+        (AuthSession.account == account_id) & AuthSession.revoked_at.is_null()
+    )
+
+
+async def insert_api_key(values: dict[str, Any]) -> dict[str, Any]:
+    rows = await ApiKey.insert(ApiKey(**values)).returning(*ApiKey.all_columns())
+    return rows[0]
+
+
+async def api_key_by_hash(key_hash: str) -> dict[str, Any] | None:
+    return await ApiKey.select().where(ApiKey.key_hash == key_hash).first().output(load_json=True)
+
+
+async def api_key_by_id(key_id: int) -> dict[str, Any] | None:
+    return await ApiKey.select().where(ApiKey.id == key_id).first().output(load_json=True)
+
+
+async def touch_api_key(key_id: int, at: datetime) -> None:
+    await ApiKey.update({ApiKey.last_used_at: at}).where(ApiKey.id == key_id)
+
+
+async def revoke_api_key(key_id: int, at: datetime) -> None:
+    await ApiKey.update({ApiKey.revoked_at: at}).where(ApiKey.id == key_id)
+
+
+async def list_api_keys(after_id: int | None, limit: int) -> list[dict[str, Any]]:
+    query = ApiKey.select().order_by(ApiKey.id).limit(limit)
+    if after_id is not None:
+        query = query.where(ApiKey.id > after_id)
+    return await query.output(load_json=True)
+
+
+async def list_accounts(after_id: int | None, limit: int, staff_only: bool) -> list[dict[str, Any]]:
+    query = Account.select().order_by(Account.id).limit(limit)
+    if after_id is not None:
+        query = query.where(Account.id > after_id)
+    if staff_only:
+        query = query.where(Account.kind == "staff")
+    return await query

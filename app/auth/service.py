@@ -1,0 +1,365 @@
+"""Use cases of the auth domain: sign-up, sign-in, sign-out, staff roles, partner keys."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from app import clock
+from app.audit import service as audit
+from app.audit.service import Actor
+from app.auth import passwords, repository, tokens
+from app.auth.enums import AccountKind, CustomerKind, Role, Scope
+from app.auth.identifiers import normalize_citizen_id, normalize_tax_code
+from app.auth.principal import Principal
+from app.config import get_settings
+from app.db import transaction
+from app.errors import (
+    Conflict,
+    DomainError,
+    ErrorDetail,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    ValidationFailed,
+    forbidden,
+    unauthenticated,
+)
+from app.text import clean_optional, clean_text
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_PHONE = re.compile(r"^(?:\+84|0)[1-9]\d{8}$")  # Vietnamese mobile/landline, 10 digits
+
+
+@dataclass(frozen=True)
+class SignUpData:
+    email: str
+    password: str
+    full_name: str
+    customer_kind: CustomerKind
+    phone: str | None = None
+    citizen_id: str | None = None
+    tax_code: str | None = None
+    organization_name: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    account_id: int
+    token: str
+    expires_at: datetime
+
+
+def _collect(details: list[ErrorDetail], fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run one field check; record its error instead of stopping, so every bad field is reported."""
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as error:
+        details.extend(error.details)
+        return None
+
+
+def normalize_email(value: str, field: str = "email") -> str:
+    email = clean_text(value, field, max_length=254).lower()
+    if not _EMAIL.match(email):
+        raise ValidationFailed("INVALID_EMAIL", "Địa chỉ e-mail không hợp lệ.", "The e-mail address is not valid.", field)
+    return email
+
+
+def normalize_phone(value: str | None, field: str = "phone") -> str:
+    phone = clean_optional(value, field, max_length=20).replace(" ", "").replace(".", "")
+    if phone and not _PHONE.match(phone):
+        raise ValidationFailed(
+            "INVALID_PHONE",
+            "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0 hoặc +84).",
+            "The phone number is not valid (10 digits starting with 0 or +84).",
+            field,
+        )
+    return phone
+
+
+def check_password(value: str, field: str = "password") -> str:
+    if not passwords.MIN_LENGTH <= len(value) <= passwords.MAX_LENGTH:
+        raise ValidationFailed(
+            "WEAK_PASSWORD",
+            f"Mật khẩu phải có từ {passwords.MIN_LENGTH} đến {passwords.MAX_LENGTH} ký tự.",
+            f"The password must have {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+            field,
+        )
+    return value
+
+
+def _customer_fields(data: SignUpData, details: list[ErrorDetail]) -> dict[str, Any]:
+    today = clock.local_today()
+    values: dict[str, Any] = {"citizen_id": "", "tax_code": "", "organization_name": ""}
+    org = _collect(details, clean_optional, data.organization_name, "organizationName", max_length=300)
+    if data.customer_kind is CustomerKind.CITIZEN:
+        if not data.citizen_id:
+            details.append(ErrorDetail("REQUIRED", "Công dân cần nhập số CCCD.", "A citizen must give a CCCD number.", "citizenId"))
+        else:
+            values["citizen_id"] = _collect(details, normalize_citizen_id, data.citizen_id, today)
+    else:
+        if not org:
+            details.append(
+                ErrorDetail("REQUIRED", "Cần nhập tên tổ chức.", "The organization name is required.", "organizationName")
+            )
+        values["organization_name"] = org or ""
+        if data.tax_code:
+            values["tax_code"] = _collect(details, normalize_tax_code, data.tax_code)
+        elif data.customer_kind is CustomerKind.BUSINESS:
+            details.append(
+                ErrorDetail("REQUIRED", "Doanh nghiệp cần nhập mã số thuế.", "A business must give its tax code.", "taxCode")
+            )
+    return values
+
+
+async def sign_up(data: SignUpData) -> IssuedSession:
+    details: list[ErrorDetail] = []
+    email = _collect(details, normalize_email, data.email)
+    _collect(details, check_password, data.password)
+    full_name = _collect(details, clean_text, data.full_name, "fullName", max_length=200)
+    phone = _collect(details, normalize_phone, data.phone)
+    extra = _customer_fields(data, details)
+    if details:
+        raise ValidationFailed.many(details)
+    password_hash = passwords.hash_password(data.password)  # slow: outside the transaction
+    async with transaction():
+        if await repository.email_exists(email):
+            raise Conflict("EMAIL_TAKEN", "E-mail này đã được đăng ký.", "This e-mail is already registered.", "email")
+        account_id = await repository.insert_account(
+            {
+                "email": email,
+                "password_hash": password_hash,
+                "full_name": full_name,
+                "phone": phone,
+                "kind": AccountKind.CUSTOMER.value,
+                "customer_kind": data.customer_kind.value,
+                **extra,
+            }
+        )
+        return await _issue_session(account_id)
+
+
+async def _issue_session(account_id: int) -> IssuedSession:
+    token = tokens.new_token()
+    expires_at = clock.now() + timedelta(hours=get_settings().token_ttl_hours)
+    await repository.insert_session(account_id, tokens.digest(token), expires_at)
+    return IssuedSession(account_id, token, expires_at)
+
+
+_BAD_CREDENTIALS = Unauthenticated(
+    "INVALID_CREDENTIALS", "E-mail hoặc mật khẩu không đúng.", "Wrong e-mail or password."
+)
+
+
+async def sign_in(email: str, password: str) -> IssuedSession:
+    settings = get_settings()
+    try:
+        email = normalize_email(email)
+    except ValidationFailed:
+        raise _BAD_CREDENTIALS from None
+    account = await repository.account_by_email(email)
+    if account is None or not account["is_active"]:
+        passwords.burn_time(password)
+        raise _BAD_CREDENTIALS
+    now = clock.now()
+    if account["locked_until"] is not None and account["locked_until"] > now:
+        raise RateLimited(
+            "ACCOUNT_LOCKED",
+            "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.",
+            "The account is locked after repeated failed sign-ins. Try again later.",
+        )
+    if not passwords.verify_password(password, account["password_hash"]):
+        failures = account["failed_sign_ins"] + 1
+        locked_until = None
+        if failures >= settings.max_failed_sign_ins:
+            locked_until, failures = now + timedelta(minutes=settings.lockout_minutes), 0
+        await repository.set_sign_in_failures(account["id"], failures, locked_until)
+        raise _BAD_CREDENTIALS
+    async with transaction():
+        await repository.set_sign_in_failures(account["id"], 0, None)
+        return await _issue_session(account["id"])
+
+
+async def sign_out(principal: Principal) -> None:
+    if principal.session_id is None:
+        raise unauthenticated()
+    await repository.revoke_session(principal.session_id, clock.now())
+
+
+async def principal_from_token(token: str) -> Principal:
+    session = await repository.session_by_hash(tokens.digest(token))
+    if session is None or not session["is_active"]:
+        raise Unauthenticated("TOKEN_INVALID", "Mã đăng nhập không hợp lệ.", "The access token is not valid.")
+    if session["revoked_at"] is not None:
+        raise Unauthenticated("TOKEN_REVOKED", "Phiên đăng nhập đã bị thu hồi.", "The access token has been revoked.")
+    if session["expires_at"] <= clock.now():
+        raise Unauthenticated("TOKEN_EXPIRED", "Phiên đăng nhập đã hết hạn.", "The access token has expired.")
+    kind = AccountKind(session["kind"])
+    roles = await repository.roles_of(session["account_id"]) if kind is AccountKind.STAFF else set()
+    return Principal(
+        account_id=session["account_id"],
+        email=session["email"],
+        kind=kind,
+        roles=frozenset(roles),
+        session_id=session["id"],
+    )
+
+
+async def principal_from_api_key(key: str) -> Principal:
+    row = await repository.api_key_by_hash(tokens.digest(key))
+    if row is None:
+        raise Unauthenticated("API_KEY_INVALID", "Khóa API không hợp lệ.", "The API key is not valid.")
+    if row["revoked_at"] is not None:
+        raise Unauthenticated("API_KEY_REVOKED", "Khóa API đã bị thu hồi.", "The API key has been revoked.")
+    now = clock.now()
+    # Written at most once a minute: a busy partner must not turn every read into a write.
+    if row["last_used_at"] is None or now - row["last_used_at"] > timedelta(minutes=1):
+        await repository.touch_api_key(row["id"], now)
+    return Principal(
+        api_key_id=row["id"],
+        scopes=frozenset(Scope(scope) for scope in row["scopes"]),
+    )
+
+
+def require_admin(principal: Principal) -> None:
+    if principal.is_anonymous:
+        raise unauthenticated()
+    if Role.ADMIN not in principal.roles:
+        raise forbidden()
+
+
+async def create_staff_account(
+    principal: Principal, email: str, full_name: str, password: str, roles: list[Role]
+) -> int:
+    require_admin(principal)
+    details: list[ErrorDetail] = []
+    email = _collect(details, normalize_email, email)
+    full_name = _collect(details, clean_text, full_name, "fullName", max_length=200)
+    _collect(details, check_password, password)
+    if details:
+        raise ValidationFailed.many(details)
+    return await _insert_staff(principal.as_actor(), email, full_name, password, roles)
+
+
+async def _insert_staff(actor: Actor, email: str, full_name: str, password: str, roles: list[Role]) -> int:
+    password_hash = passwords.hash_password(password)
+    async with transaction():
+        if await repository.email_exists(email):
+            raise Conflict("EMAIL_TAKEN", "E-mail này đã được đăng ký.", "This e-mail is already registered.", "email")
+        account_id = await repository.insert_account(
+            {"email": email, "password_hash": password_hash, "full_name": full_name, "kind": AccountKind.STAFF.value}
+        )
+        for role in sorted(set(roles)):
+            await repository.add_role(account_id, role, actor.id)
+        await audit.record(
+            actor, "account.create_staff", "account", account_id, None,
+            {"email": email, "roles": sorted(role.value for role in roles)},
+        )  # fmt: skip
+        return account_id
+
+
+async def bootstrap_admin(email: str, full_name: str, password: str) -> int:
+    """CLI only: creates an admin, or grants admin to an existing staff account."""
+    email = normalize_email(email)
+    check_password(password)
+    existing = await repository.account_by_email(email)
+    if existing is None:
+        return await _insert_staff(Actor.system(), email, clean_text(full_name, "fullName"), password, [Role.ADMIN])
+    if existing["kind"] != AccountKind.STAFF.value:
+        raise Conflict("NOT_STAFF", "Tài khoản này là khách hàng.", "This account is a customer account.", "email")
+    if Role.ADMIN not in await repository.roles_of(existing["id"]):
+        async with transaction():
+            await repository.add_role(existing["id"], Role.ADMIN, None)
+            await audit.record(Actor.system(), "account.grant_role", "account", existing["id"], None, {"role": "admin"})
+    return int(existing["id"])
+
+
+async def _staff_account(account_id: int) -> dict[str, Any]:
+    account = await repository.account_by_id(account_id)
+    if account is None:
+        raise NotFound("NOT_FOUND", "Không tìm thấy tài khoản.", "Account not found.", "accountId")
+    if account["kind"] != AccountKind.STAFF.value:
+        raise Conflict(
+            "NOT_STAFF",
+            "Chỉ tài khoản cán bộ mới được cấp vai trò.",
+            "Roles can be granted to staff accounts only.",
+            "accountId",
+        )
+    return account
+
+
+async def grant_role(principal: Principal, account_id: int, role: Role) -> None:
+    require_admin(principal)
+    await _staff_account(account_id)
+    async with transaction():
+        before = await repository.roles_of(account_id)
+        if role in before:
+            return
+        await repository.add_role(account_id, role, principal.account_id)
+        await audit.record(
+            principal.as_actor(), "account.grant_role", "account", account_id,
+            {"roles": sorted(before)}, {"roles": sorted({*before, role})},
+        )  # fmt: skip
+
+
+async def revoke_role(principal: Principal, account_id: int, role: Role) -> None:
+    require_admin(principal)
+    await _staff_account(account_id)
+    if account_id == principal.account_id and role is Role.ADMIN:
+        raise Conflict(
+            "CANNOT_REVOKE_OWN_ADMIN",
+            "Không thể tự thu hồi quyền quản trị của chính mình.",
+            "You cannot revoke your own admin role.",
+            "role",
+        )
+    async with transaction():
+        before = await repository.roles_of(account_id)
+        if role not in before:
+            return
+        await repository.remove_role(account_id, role)
+        await audit.record(
+            principal.as_actor(), "account.revoke_role", "account", account_id,
+            {"roles": sorted(before)}, {"roles": sorted(before - {role})},
+        )  # fmt: skip
+
+
+async def create_api_key(principal: Principal, name: str, scopes: list[Scope]) -> tuple[dict[str, Any], str]:
+    require_admin(principal)
+    clean_name = clean_text(name, "name", max_length=200)
+    if not scopes:
+        raise ValidationFailed("REQUIRED", "Cần chọn ít nhất một phạm vi.", "Choose at least one scope.", "scopes")
+    prefix, key = tokens.new_api_key()
+    async with transaction():
+        row = await repository.insert_api_key(
+            {
+                "name": clean_name,
+                "prefix": prefix,
+                "key_hash": tokens.digest(key),
+                "scopes": sorted({scope.value for scope in scopes}),
+                "created_by": principal.account_id,
+            }
+        )
+        await audit.record(
+            principal.as_actor(), "api_key.create", "api_key", row["id"], None,
+            {"name": clean_name, "prefix": prefix, "scopes": sorted(s.value for s in scopes)},
+        )  # fmt: skip
+    stored = await repository.api_key_by_id(row["id"])
+    assert stored is not None
+    return stored, key
+
+
+async def revoke_api_key(principal: Principal, key_id: int) -> dict[str, Any]:
+    require_admin(principal)
+    async with transaction():
+        row = await repository.api_key_by_id(key_id)
+        if row is None:
+            raise NotFound("NOT_FOUND", "Không tìm thấy khóa API.", "API key not found.", "id")
+        if row["revoked_at"] is None:
+            await repository.revoke_api_key(key_id, clock.now())
+            await audit.record(principal.as_actor(), "api_key.revoke", "api_key", key_id, {"revoked": False}, {"revoked": True})
+    stored = await repository.api_key_by_id(key_id)
+    assert stored is not None
+    return stored

@@ -1,0 +1,1 @@
+"""The center's service catalog (and, with later issues, service requests)."""

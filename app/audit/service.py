@@ -48,11 +48,23 @@ async def record(
 
 
 async def list_events(
-    entity_type: str | None, entity_id: str | None, offset: int, limit: int
+    entity_type: str | None, entity_id: str | None, before_id: int | None, limit: int
 ) -> list[dict[str, Any]]:
-    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    """Newest first, keyset on id."""
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).limit(limit)
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
     if entity_id:
         query = query.where(AuditEvent.entity_id == entity_id)
-    return await query.offset(offset).limit(limit).output(load_json=True)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return await query.output(load_json=True)
+
+
+async def count_events(entity_type: str | None, entity_id: str | None) -> int:
+    query = AuditEvent.count()
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    return await query

@@ -121,3 +121,14 @@ async def list_accounts(after_id: int | None, limit: int, staff_only: bool) -> l
     if staff_only:
         query = query.where(Account.kind == "staff")
     return await query
+
+
+async def count_accounts(staff_only: bool) -> int:
+    query = Account.count()
+    if staff_only:
+        query = query.where(Account.kind == "staff")
+    return await query
+
+
+async def count_api_keys() -> int:
+    return await ApiKey.count()

@@ -1,0 +1,51 @@
+# Two commands matter: `make run` and `make test`. Both set up everything from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export PICCOLO_CONF := piccolo_conf
+
+.PHONY: help setup run migrate seed test lint format bench schema clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create the virtual environment and install
+
+migrate: setup  ## apply migrations to DATABASE_URL (default: embedded SQLite under var/)
+	$(BIN)/python -m app.cli migrate
+
+seed: migrate  ## load the center's catalog (idempotent)
+	$(BIN)/python -m app.cli seed
+
+run: seed  ## serve the API at http://$(HOST):$(PORT)/graphql (GraphiQL in the browser)
+	$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT)
+
+test: setup  ## run every test (SQLite; TEST_DATABASE_URL=postgresql://… for PostgreSQL)
+	$(BIN)/python -m pytest
+
+lint: setup  ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: setup  ## rewrite graphql/schema.graphql from the code
+	$(BIN)/python -c "from app.api.schema import schema; open('graphql/schema.graphql','w').write(str(schema) + '\n')"
+
+bench: seed  ## benchmarks (see bench/README.md)
+	$(BIN)/python bench/catalog_query.py
+
+clean:  ## remove the environment and the local database
+	rm -rf $(VENV) var

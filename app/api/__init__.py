@@ -1,0 +1,1 @@
+"""GraphQL composition: schema, context, errors, pagination types."""

@@ -1,0 +1,81 @@
+"""The per-request GraphQL context: who is calling, in which language, and fresh DataLoaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from strawberry.litestar import BaseContext
+
+from app.auth import service as auth
+from app.auth.principal import ANONYMOUS, Principal
+from app.auth.tokens import looks_like_api_key
+from app.errors import DomainError, Unauthenticated
+from catalog.api.loaders import CatalogLoaders
+
+LANGUAGES = ("vi", "en")
+
+
+class Loaders:
+    """One set per request: batching and caching must never leak between callers."""
+
+    def __init__(self) -> None:
+        self.catalog = CatalogLoaders()
+
+
+class Context(BaseContext, kw_only=True):
+    principal: Any = ANONYMOUS
+    auth_error: Any = None
+    lang: str = "vi"
+    loaders: Any = None
+
+
+def negotiate_language(header: str | None) -> str:
+    """Best of vi/en by the Accept-Language q-values; Vietnamese when nothing matches."""
+    best, best_q = "vi", -1.0
+    for part in (header or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-")[0]
+        if lang not in LANGUAGES:
+            continue
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if q > best_q:
+            best, best_q = lang, q
+    return best
+
+
+async def authenticate(authorization: str | None, api_key: str | None) -> Principal:
+    if api_key:
+        return await auth.principal_from_api_key(api_key.strip())
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, credentials = authorization.strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() != "bearer" or not credentials:
+        raise Unauthenticated(
+            "TOKEN_INVALID",
+            "Tiêu đề Authorization phải có dạng 'Bearer <mã>'.",
+            "The Authorization header must be 'Bearer <token>'.",
+        )
+    if looks_like_api_key(credentials):
+        return await auth.principal_from_api_key(credentials)
+    return await auth.principal_from_token(credentials)
+
+
+async def context_getter(request: Request[Any, Any, Any]) -> Context:
+    principal, error = ANONYMOUS, None
+    try:
+        principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
+    except DomainError as refused:
+        error = refused
+    return Context(
+        principal=principal,
+        auth_error=error,
+        lang=negotiate_language(request.headers.get("accept-language")),
+        loaders=Loaders(),
+    )

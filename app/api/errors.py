@@ -1,0 +1,114 @@
+"""Errors as clients see them: typed `UserError`s in payloads, shaped GraphQL errors for queries,
+and "Unexpected error" for anything that is not a domain error (the details stay in the logs)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult, Info
+
+from app.errors import DomainError, ErrorDetail
+from app.requestid import current_request_id
+
+log = logging.getLogger("app.api")
+T = TypeVar("T")
+
+
+@strawberry.type(description="An expected failure: which field, a stable code, and the message in both languages.")
+class UserError:
+    field: str | None = strawberry.field(description="The input field at fault (camelCase path), if any.")
+    code: str = strawberry.field(description="Stable machine-readable code, e.g. INVALID_TAX_CODE.")
+    message: str = strawberry.field(description="Message in the request's language.")
+    message_vi: str
+    message_en: str
+
+    @classmethod
+    def from_detail(cls, detail: ErrorDetail, lang: str) -> UserError:
+        return cls(
+            field=detail.field,
+            code=detail.code,
+            message=detail.message_en if lang == "en" else detail.message_vi,
+            message_vi=detail.message_vi,
+            message_en=detail.message_en,
+        )
+
+
+def user_errors(error: DomainError, info: Info) -> list[UserError]:
+    lang = getattr(info.context, "lang", "vi")
+    return [UserError.from_detail(detail, lang) for detail in error.details]
+
+
+async def attempt(info: Info, action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """Run a mutation's use case; expected failures become the payload's errors."""
+    try:
+        return await action(), []
+    except DomainError as error:
+        return None, user_errors(error, info)
+
+
+def _extensions(error: DomainError, lang: str) -> dict[str, Any]:
+    first = error.details[0]
+    return {
+        "code": first.code,
+        "field": first.field,
+        "messageVi": first.message_vi,
+        "messageEn": first.message_en,
+        "errors": [
+            {"code": d.code, "field": d.field, "messageVi": d.message_vi, "messageEn": d.message_en}
+            for d in error.details
+        ],
+        "requestId": current_request_id(),
+    }
+
+
+def shape_error(error: GraphQLError, lang: str) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        message = original.message_en if lang == "en" else original.message_vi
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=_extensions(original, lang))
+    if original is None or isinstance(original, GraphQLError):
+        return error  # syntax, validation and limiter errors are meant for the client
+    return GraphQLError(
+        "Unexpected error",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL_ERROR", "requestId": current_request_id()},
+    )
+
+
+class ErrorShaping(SchemaExtension):
+    """Refuses requests with bad credentials before execution, then shapes every error."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        auth_error = getattr(context, "auth_error", None)
+        if auth_error is not None:
+            # Early result: strawberry skips execution when the result is already set.
+            self.execution_context.result = ExecutionResult(
+                data=None, errors=[GraphQLError(str(auth_error), original_error=auth_error)]
+            )
+        yield
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        lang = getattr(self.execution_context.context, "lang", "vi")
+        result.errors = [shape_error(error, lang) for error in result.errors]
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    for error in errors:
+        original = error.original_error
+        if isinstance(original, DomainError):
+            log.info("refused", extra={"code": original.code, "path": error.path})
+        elif original is None or isinstance(original, GraphQLError):
+            log.info("invalid query", extra={"error": error.message})
+        else:
+            log.error("unexpected error", exc_info=original, extra={"path": error.path})

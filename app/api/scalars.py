@@ -1,0 +1,28 @@
+"""Custom scalars. GraphQL's Int is 32-bit; VND totals pass 2^31, so money has its own scalar."""
+
+from __future__ import annotations
+
+from typing import Any, NewType
+
+import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+MAX_SAFE = 2**53 - 1  # largest integer a JSON number carries exactly in every client
+
+Vnd = NewType("Vnd", int)
+
+
+def _parse_vnd(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_SAFE:
+        raise ValueError("Vnd must be a whole number of đồng")
+    return value
+
+
+SCALARS: dict[object, ScalarDefinition] = {
+    Vnd: strawberry.scalar(
+        name="Vnd",
+        description="An amount in Vietnamese đồng: a whole number (VND has no minor unit).",
+        serialize=int,
+        parse_value=_parse_vnd,
+    )
+}

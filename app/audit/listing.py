@@ -1,0 +1,31 @@
+"""Reading the audit log: admins see everything, catalog managers the catalog's entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.audit import service
+from app.auth.enums import Role
+from app.auth.principal import Principal
+from app.errors import forbidden, unauthenticated
+from app.pagination import Page, decode_cursor, id_page, page_size
+
+CATALOG_ENTITIES = frozenset({"service", "plan", "category"})
+
+
+async def events(
+    principal: Principal, entity_type: str | None, entity_id: str | None, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
+    if principal.account_id is None:
+        raise unauthenticated()
+    if Role.ADMIN not in principal.roles:
+        if Role.CATALOG_MANAGER not in principal.roles or entity_type not in CATALOG_ENTITIES:
+            raise forbidden()
+    limit = page_size(first)
+    before_id = decode_cursor(after, "audit", int)[1] if after else None
+    rows = await service.list_events(entity_type, entity_id, before_id, limit + 1)
+
+    async def count() -> int:
+        return await service.count_events(entity_type, entity_id)
+
+    return id_page("audit", rows, limit, after, count)

@@ -1,0 +1,82 @@
+"""Command line: migrate, seed, serve, create-admin.
+
+    python -m app.cli migrate
+    python -m app.cli seed
+    python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
+    python -m app.cli serve [--host 127.0.0.1] [--port 8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+
+
+def _piccolo_conf() -> None:
+    # Piccolo finds its configuration through this variable; the project root is on sys.path.
+    os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+
+
+async def migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    response = await run_forwards(app_name="all")
+    if not response.success:
+        raise SystemExit(f"migration failed: {response.message}")
+
+
+async def seed() -> dict[str, int]:
+    from catalog.seed import seed_catalog
+
+    return await seed_catalog()
+
+
+async def create_admin(email: str, name: str, password: str) -> int:
+    from app.auth.service import bootstrap_admin
+
+    return await bootstrap_admin(email, name, password)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _piccolo_conf()
+    parser = argparse.ArgumentParser(prog="ttcntt")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply every pending migration")
+    commands.add_parser("seed", help="load the center's catalog (idempotent)")
+    admin = commands.add_parser("create-admin", help="create the first admin (or make a staff account admin)")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Quản trị hệ thống")
+    serve = commands.add_parser("serve", help="serve the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        asyncio.run(migrate())
+        print("migrations applied")
+    elif args.command == "seed":
+        print(json.dumps({"inserted": asyncio.run(seed())}))
+    elif args.command == "create-admin":
+        from app.config import admin_password_from_env
+        from app.errors import DomainError
+
+        password = admin_password_from_env() or getpass.getpass("Admin password (10+ characters): ")
+        try:
+            account_id = asyncio.run(create_admin(args.email, args.name, password))
+        except DomainError as error:
+            print(f"{error.code}: {error.message_en}", file=sys.stderr)
+            return 1
+        print(f"admin account id {account_id}")
+    elif args.command == "serve":
+        import uvicorn
+
+        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""create_app(): the Litestar application with the GraphQL endpoint, health check and request ids."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response, get
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.litestar import make_graphql_controller
+
+from app import logs
+from app.api.context import context_getter
+from app.api.schema import schema
+from app.config import get_settings
+from app.db import database_lifespan, ping
+from app.requestid import _request_id
+
+log = logging.getLogger("app.http")
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Gives every request an id (or keeps a sane X-Request-ID), logs it, and returns it as a header."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders.from_message(message)["x-request-id"] = request_id
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            _request_id.reset(token)
+
+    return middleware
+
+
+@get("/health", include_in_schema=False)
+async def health() -> Response[dict[str, Any]]:
+    ok = await ping()
+    return Response({"status": "ok" if ok else "unavailable", "database": ok}, status_code=200 if ok else 503)
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
+    log.error("unhandled", exc_info=exc)
+    return Response({"error": "Unexpected error"}, status_code=500)
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    async with database_lifespan():
+        yield
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    graphql = make_graphql_controller(
+        schema, path="/graphql", graphql_ide="graphiql", context_getter=context_getter, allow_queries_via_get=True
+    )
+    return Litestar(
+        route_handlers=[graphql, health],
+        middleware=[request_id_middleware],
+        lifespan=[lifespan],
+        exception_handlers={500: _internal_error},
+        debug=False,
+    )

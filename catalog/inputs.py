@@ -1,0 +1,270 @@
+"""Validated inputs of the catalog's staff use cases. Every bad field is reported, not just the first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from app.errors import DomainError, ErrorDetail, ValidationFailed
+from app.text import clean_code, clean_optional, clean_slug, clean_text, fold, slugify
+from app.vat import VatRate
+from catalog.enums import Audience, Channel, OnlineLevel, Unit
+
+MAX_PRICE = 100_000_000_000  # 100 billion đồng: anything above is a typing error, not a price
+MAX_FEE = 100_000_000
+MAX_PROCESSING_DAYS = 365
+MAX_DOCUMENTS = 30
+MAX_TAGS = 20
+
+R = TypeVar("R")
+
+
+class Checker:
+    """Collects field errors so one response lists them all."""
+
+    def __init__(self) -> None:
+        self.details: list[ErrorDetail] = []
+
+    def check(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as error:
+            self.details.extend(error.details)
+            return None  # type: ignore[return-value]
+
+    def fail(self, field: str, code: str, vi: str, en: str) -> None:
+        self.details.append(ErrorDetail(code, vi, en, field))
+
+    def done(self) -> None:
+        if self.details:
+            raise ValidationFailed.many(self.details)
+
+
+def check_amount(value: int, field: str, maximum: int = MAX_PRICE) -> int:
+    if value < 0:
+        raise ValidationFailed("NEGATIVE_AMOUNT", "Số tiền không được âm.", "The amount cannot be negative.", field)
+    if value > maximum:
+        raise ValidationFailed(
+            "AMOUNT_TOO_LARGE",
+            f"Số tiền vượt quá mức cho phép ({maximum:,} đồng).".replace(",", "."),
+            f"The amount exceeds the allowed maximum ({maximum:,} VND).",
+            field,
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class ChannelTerms:
+    channel: Channel
+    processing_days: int
+    fee_amount: int = 0
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    name_vi: str
+    name_en: str = ""
+    copies: int = 1
+    mandatory: bool = True
+
+
+@dataclass
+class ServiceFields:
+    """Editable fields of a service; None means "leave unchanged" on update."""
+
+    code: str | None = None
+    slug: str | None = None
+    category_code: str | None = None
+    department_code: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    summary_vi: str | None = None
+    summary_en: str | None = None
+    description_vi: str | None = None
+    description_en: str | None = None
+    audiences: list[Audience] | None = None
+    online_level: OnlineLevel | None = None
+    channels: list[ChannelTerms] | None = None
+    required_documents: list[RequiredDocument] | None = None
+    legal_basis_vi: str | None = None
+    legal_basis_en: str | None = None
+    tags: list[str] | None = None
+    cleaned: dict[str, Any] = field(default_factory=dict)
+
+
+_TEXT_LIMITS = {
+    "name_vi": (300, False, True),
+    "name_en": (300, False, False),
+    "summary_vi": (1000, True, False),
+    "summary_en": (1000, True, False),
+    "description_vi": (10000, True, False),
+    "description_en": (10000, True, False),
+    "legal_basis_vi": (4000, True, False),
+    "legal_basis_en": (4000, True, False),
+}
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def clean_service_fields(data: ServiceFields, creating: bool) -> dict[str, Any]:
+    """Returns column values for the fields given; raises with every invalid field."""
+    c = Checker()
+    out: dict[str, Any] = {}
+    for name, (limit, multiline, required) in _TEXT_LIMITS.items():
+        value = getattr(data, name)
+        if value is None:
+            if creating and required:
+                c.fail(camel(name), "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+            continue
+        cleaner = clean_text if required else clean_optional
+        out[name] = c.check(cleaner, value, camel(name), max_length=limit, multiline=multiline)
+    if data.code is not None:
+        out["code"] = c.check(clean_code, data.code, "code")
+    elif creating:
+        c.fail("code", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    if data.slug is not None:
+        out["slug"] = c.check(clean_slug, data.slug, "slug")
+    elif creating and out.get("name_vi"):
+        out["slug"] = slugify(out["name_vi"])[:120].strip("-")
+    if data.audiences is not None:
+        if not data.audiences:
+            c.fail("audiences", "REQUIRED", "Chọn ít nhất một đối tượng.", "Choose at least one audience.")
+        for audience in Audience:
+            out[f"for_{audience.value}"] = audience in data.audiences
+    elif creating:
+        c.fail("audiences", "REQUIRED", "Chọn ít nhất một đối tượng.", "Choose at least one audience.")
+    if data.online_level is not None:
+        out["online_level"] = data.online_level.value
+    elif creating:
+        out["online_level"] = OnlineLevel.PARTIAL.value
+    if data.channels is not None:
+        out["channels"] = _clean_channels(c, data.channels)
+    elif creating:
+        c.fail("channels", "REQUIRED", "Cần ít nhất một kênh tiếp nhận.", "At least one channel is required.")
+    if data.required_documents is not None:
+        out["required_documents"] = _clean_documents(c, data.required_documents)
+    if data.tags is not None:
+        out["tags"] = _clean_tags(c, data.tags)
+    if data.category_code is not None:
+        out["category_code"] = c.check(clean_code, data.category_code, "categoryCode")
+    elif creating:
+        c.fail("categoryCode", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    if data.department_code is not None:
+        out["department_code"] = c.check(clean_code, data.department_code, "departmentCode")
+    elif creating:
+        c.fail("departmentCode", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    c.done()
+    return out
+
+
+def _clean_channels(c: Checker, channels: list[ChannelTerms]) -> list[dict[str, Any]]:
+    seen: set[Channel] = set()
+    rows = []
+    if not channels:
+        c.fail("channels", "REQUIRED", "Cần ít nhất một kênh tiếp nhận.", "At least one channel is required.")
+    for index, terms in enumerate(channels):
+        where = f"channels.{index}"
+        if terms.channel in seen:
+            c.fail(f"{where}.channel", "DUPLICATE_CHANNEL", "Kênh bị lặp.", "The channel is listed twice.")
+        seen.add(terms.channel)
+        if not 1 <= terms.processing_days <= MAX_PROCESSING_DAYS:
+            c.fail(
+                f"{where}.processingDays",
+                "OUT_OF_RANGE",
+                f"Thời gian xử lý phải từ 1 đến {MAX_PROCESSING_DAYS} ngày làm việc.",
+                f"Processing time must be 1 to {MAX_PROCESSING_DAYS} working days.",
+            )
+        c.check(check_amount, terms.fee_amount, f"{where}.feeAmount", MAX_FEE)
+        rows.append(
+            {"channel": terms.channel.value, "processing_days": terms.processing_days, "fee_amount": terms.fee_amount}
+        )
+    return rows
+
+
+def _clean_documents(c: Checker, documents: list[RequiredDocument]) -> list[dict[str, Any]]:
+    if len(documents) > MAX_DOCUMENTS:
+        c.fail("requiredDocuments", "TOO_MANY", "Quá nhiều giấy tờ.", f"At most {MAX_DOCUMENTS} documents.")
+    rows = []
+    for index, doc in enumerate(documents[:MAX_DOCUMENTS]):
+        where = f"requiredDocuments.{index}"
+        name_vi = c.check(clean_text, doc.name_vi, f"{where}.nameVi", max_length=300)
+        name_en = c.check(clean_optional, doc.name_en, f"{where}.nameEn", max_length=300)
+        if not 1 <= doc.copies <= 20:
+            c.fail(f"{where}.copies", "OUT_OF_RANGE", "Số bản phải từ 1 đến 20.", "Copies must be 1 to 20.")
+        rows.append({"name_vi": name_vi, "name_en": name_en, "copies": doc.copies, "mandatory": doc.mandatory})
+    return rows
+
+
+def _clean_tags(c: Checker, tags: list[str]) -> list[str]:
+    if len(tags) > MAX_TAGS:
+        c.fail("tags", "TOO_MANY", f"Tối đa {MAX_TAGS} thẻ.", f"At most {MAX_TAGS} tags.")
+    cleaned = []
+    for index, tag in enumerate(tags[:MAX_TAGS]):
+        text = c.check(clean_text, tag, f"tags.{index}", max_length=40)
+        if text:
+            cleaned.append(fold(text))
+    return sorted(set(cleaned))
+
+
+@dataclass(frozen=True)
+class PlanFields:
+    code: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    unit: Unit | None = None
+    min_quantity: int | None = None
+    position: int | None = None
+
+
+def clean_plan_fields(data: PlanFields, creating: bool) -> dict[str, Any]:
+    c = Checker()
+    out: dict[str, Any] = {}
+    if data.code is not None:
+        out["code"] = c.check(clean_code, data.code, "code")
+    elif creating:
+        c.fail("code", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    if data.name_vi is not None:
+        out["name_vi"] = c.check(clean_text, data.name_vi, "nameVi", max_length=200)
+    elif creating:
+        c.fail("nameVi", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    if data.name_en is not None:
+        out["name_en"] = c.check(clean_optional, data.name_en, "nameEn", max_length=200)
+    if data.unit is not None:
+        out["unit"] = data.unit.value
+    elif creating:
+        c.fail("unit", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    if data.min_quantity is not None:
+        if not 1 <= data.min_quantity <= 100_000:
+            c.fail("minQuantity", "OUT_OF_RANGE", "Số lượng tối thiểu không hợp lệ.", "Minimum quantity is out of range.")
+        out["min_quantity"] = data.min_quantity
+    if data.position is not None:
+        out["position"] = data.position
+    c.done()
+    return out
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    amount: int
+    vat_rate: VatRate
+    effective_from: date | None = None  # None: today
+
+
+def clean_price_change(change: PriceChange, today: date) -> tuple[int, VatRate, date]:
+    c = Checker()
+    amount = c.check(check_amount, change.amount, "amount")
+    effective_from = change.effective_from or today
+    if effective_from < today:
+        c.fail(
+            "effectiveFrom",
+            "DATE_IN_PAST",
+            "Không thể thay đổi giá từ một ngày trong quá khứ: lịch sử giá không được sửa.",
+            "A price cannot change from a past date: price history is never rewritten.",
+        )
+    c.done()
+    return amount, change.vat_rate, effective_from

@@ -1,0 +1,78 @@
+"""Test set-up: a fresh database per run (SQLite file, or TEST_DATABASE_URL), migrated once,
+emptied before each test. Tests talk to the real app over ASGI."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+_tmp = tempfile.mkdtemp(prefix="ttcntt-test-")
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.sqlite"
+os.environ["PICCOLO_CONF"] = "piccolo_conf"
+os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from tests import support  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    import inspect
+
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
+            item.add_marker(pytest.mark.anyio)
+
+
+@pytest.fixture(scope="session")
+async def migrated() -> AsyncIterator[None]:
+    from app.cli import migrate
+
+    await migrate()
+    yield
+
+
+@pytest.fixture
+async def db(migrated: None) -> AsyncIterator[None]:
+    await support.empty_database()
+    yield
+
+
+@pytest.fixture
+async def client(db: None) -> AsyncIterator[support.Api]:
+    import httpx
+
+    from app.db import database_lifespan
+    from app.main import create_app
+
+    # httpx over ASGI in the test's own event loop: Litestar's test client runs the app in a
+    # thread with another loop, and an asyncpg pool cannot be shared across loops.
+    transport = httpx.ASGITransport(app=create_app())
+    async with database_lifespan(), httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield support.Api(http)
+
+
+@pytest.fixture
+async def catalog(db: None) -> dict[str, int]:
+    from catalog.seed import seed_catalog
+
+    return await seed_catalog()
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Call the returned function with an aware datetime to fix app.clock.now()."""
+    from app import clock
+
+    def freeze(moment: Any) -> None:
+        monkeypatch.setattr(clock, "now", lambda: moment)
+
+    yield freeze

@@ -1,9 +1,9 @@
 """Command line: migrate, seed, serve, create-admin.
 
-    python -m app.cli migrate
-    python -m app.cli seed
-    python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
-    python -m app.cli serve [--host 127.0.0.1] [--port 8000]
+python -m app.cli migrate
+python -m app.cli seed
+python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
+python -m app.cli serve [--host 127.0.0.1] [--port 8000]
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ def _int(name: str, default: int) -> int:
 class Settings:
     # sqlite:///relative/or/absolute/path.sqlite or postgresql://user@host:port/db
     database_url: str = field(default_factory=lambda: f"sqlite:///{ROOT / 'var' / 'ttcntt.sqlite'}")
-    timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     environment: str = "development"
     log_level: str = "INFO"
     token_ttl_hours: int = 12

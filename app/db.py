@@ -32,11 +32,11 @@ class _Counting:
             collected.append(query)
 
 
-class CountingSQLiteEngine(_Counting, SQLiteEngine):  # type: ignore[misc]
+class CountingSQLiteEngine(_Counting, SQLiteEngine):
     pass
 
 
-class CountingPostgresEngine(_Counting, PostgresEngine):  # type: ignore[misc]
+class CountingPostgresEngine(_Counting, PostgresEngine):
     pass
 
 

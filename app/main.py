@@ -82,7 +82,11 @@ def create_app() -> Litestar:
     settings = get_settings()
     logs.configure(settings.log_level)
     graphql = make_graphql_controller(
-        schema, path="/graphql", graphql_ide="graphiql", context_getter=context_getter, allow_queries_via_get=True
+        schema,
+        path="/graphql",
+        graphql_ide="graphiql",
+        context_getter=context_getter,
+        allow_queries_via_get=True,
     )
     return Litestar(
         route_handlers=[graphql, health],

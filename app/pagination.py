@@ -21,7 +21,10 @@ def page_size(first: int | None) -> int:
         return settings.page_size_default
     if first < 1:
         raise ValidationFailed(
-            "INVALID_PAGE_SIZE", "Số bản ghi mỗi trang phải từ 1 trở lên.", "Page size must be at least 1.", "first"
+            "INVALID_PAGE_SIZE",
+            "Số bản ghi mỗi trang phải từ 1 trở lên.",
+            "Page size must be at least 1.",
+            "first",
         )
     if first > settings.page_size_max:
         raise ValidationFailed(

@@ -73,7 +73,12 @@ async def _filter(principal: Principal, search: ServiceSearch) -> repository.Ser
         if value is not None:
             c.check(check_amount, value, "minPrice" if name == "min_price" else "maxPrice")
     if search.min_price is not None and search.max_price is not None and search.min_price > search.max_price:
-        c.fail("minPrice", "INVALID_RANGE", "Giá tối thiểu lớn hơn giá tối đa.", "The minimum price exceeds the maximum.")
+        c.fail(
+            "minPrice",
+            "INVALID_RANGE",
+            "Giá tối thiểu lớn hơn giá tối đa.",
+            "The minimum price exceeds the maximum.",
+        )
     c.done()
     category_ids = None
     if search.category is not None:
@@ -128,7 +133,10 @@ async def get_service(principal: Principal, code: str | None, slug: str | None) 
     require_catalog_read(principal)
     if (code is None) == (slug is None):
         raise ValidationFailed(
-            "ONE_OF_CODE_OR_SLUG", "Cần đúng một trong hai: mã hoặc slug.", "Give exactly one of code or slug.", "code"
+            "ONE_OF_CODE_OR_SLUG",
+            "Cần đúng một trong hai: mã hoặc slug.",
+            "Give exactly one of code or slug.",
+            "code",
         )
     row = (
         await repository.service_by("code", code.strip().upper())

@@ -51,7 +51,12 @@ async def _resolve_refs(values: dict[str, Any]) -> None:
         category = await repository.category_by_code(values.pop("category_code"))
         if category is None:
             errors.append(
-                ValidationFailed("UNKNOWN_CATEGORY", "Không có nhóm dịch vụ này.", "There is no such category.", "categoryCode")
+                ValidationFailed(
+                    "UNKNOWN_CATEGORY",
+                    "Không có nhóm dịch vụ này.",
+                    "There is no such category.",
+                    "categoryCode",
+                )
             )
         else:
             values["category"] = category["id"]
@@ -59,7 +64,12 @@ async def _resolve_refs(values: dict[str, Any]) -> None:
         department = await repository.department_by_code(values.pop("department_code"))
         if department is None:
             errors.append(
-                ValidationFailed("UNKNOWN_DEPARTMENT", "Không có phòng này.", "There is no such department.", "departmentCode")
+                ValidationFailed(
+                    "UNKNOWN_DEPARTMENT",
+                    "Không có phòng này.",
+                    "There is no such department.",
+                    "departmentCode",
+                )
             )
         else:
             values["department"] = department["id"]
@@ -91,7 +101,12 @@ async def create_service(principal: Principal, data: ServiceFields) -> dict[str,
         row = await repository.service_by("id", service_id)
         assert row is not None
         await audit.record(
-            principal.as_actor(), "service.create", "service", row["code"], None, {**_snapshot(row), "channels": channels}
+            principal.as_actor(),
+            "service.create",
+            "service",
+            row["code"],
+            None,
+            {**_snapshot(row), "channels": channels},
         )
     return row
 
@@ -193,7 +208,9 @@ async def add_plan(principal: Principal, service_code: str, data: PlanFields, pr
         if service is None:
             raise not_found("dịch vụ", "Service", "serviceCode")
         if await repository.plan_code_taken(service["id"], values["code"]):
-            raise Conflict("CODE_TAKEN", "Mã gói đã tồn tại trong dịch vụ này.", "The plan code is already used.", "code")
+            raise Conflict(
+                "CODE_TAKEN", "Mã gói đã tồn tại trong dịch vụ này.", "The plan code is already used.", "code"
+            )
         plan_id = await repository.insert_plan({**values, "service": service["id"]})
         await repository.insert_price(
             {
@@ -225,9 +242,14 @@ async def update_plan(principal: Principal, plan_id: int, data: PlanFields) -> d
     values = clean_plan_fields(data, creating=False)
     async with transaction():
         before = await _plan(plan_id)
-        if "code" in values and values["code"] != before["code"]:
-            if await repository.plan_code_taken(before["service"], values["code"]):
-                raise Conflict("CODE_TAKEN", "Mã gói đã tồn tại trong dịch vụ này.", "The plan code is already used.", "code")
+        renamed = "code" in values and values["code"] != before["code"]
+        if renamed and await repository.plan_code_taken(before["service"], values["code"]):
+            raise Conflict(
+                "CODE_TAKEN",
+                "Mã gói đã tồn tại trong dịch vụ này.",
+                "The plan code is already used.",
+                "code",
+            )
         if values:
             await repository.update_plan(plan_id, values)
         after = await _plan(plan_id)
@@ -249,7 +271,14 @@ async def set_plan_status(principal: Principal, plan_id: int, status: PlanStatus
         await repository.update_plan(plan_id, {"status": status.value})
         after = await _plan(plan_id)
         action = "plan.retire" if status is PlanStatus.RETIRED else "plan.reactivate"
-        await audit.record(principal.as_actor(), action, "plan", plan_id, {"status": before["status"]}, {"status": status.value})
+        await audit.record(
+            principal.as_actor(),
+            action,
+            "plan",
+            plan_id,
+            {"status": before["status"]},
+            {"status": status.value},
+        )
     return after
 
 
@@ -300,5 +329,3 @@ async def cancel_scheduled_price(principal: Principal, plan_id: int, effective_f
             {k: existing[k] for k in ("amount", "vat_rate", "effective_from")}, None,
         )  # fmt: skip
     return plan
-
-

@@ -111,7 +111,7 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def clean_service_fields(data: ServiceFields, creating: bool) -> dict[str, Any]:
+def clean_service_fields(data: ServiceFields, creating: bool) -> dict[str, Any]:  # noqa: PLR0912 - one branch per field
     """Returns column values for the fields given; raises with every invalid field."""
     c = Checker()
     out: dict[str, Any] = {}
@@ -181,7 +181,11 @@ def _clean_channels(c: Checker, channels: list[ChannelTerms]) -> list[dict[str, 
             )
         c.check(check_amount, terms.fee_amount, f"{where}.feeAmount", MAX_FEE)
         rows.append(
-            {"channel": terms.channel.value, "processing_days": terms.processing_days, "fee_amount": terms.fee_amount}
+            {
+                "channel": terms.channel.value,
+                "processing_days": terms.processing_days,
+                "fee_amount": terms.fee_amount,
+            }
         )
     return rows
 
@@ -240,7 +244,12 @@ def clean_plan_fields(data: PlanFields, creating: bool) -> dict[str, Any]:
         c.fail("unit", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
     if data.min_quantity is not None:
         if not 1 <= data.min_quantity <= 100_000:
-            c.fail("minQuantity", "OUT_OF_RANGE", "Số lượng tối thiểu không hợp lệ.", "Minimum quantity is out of range.")
+            c.fail(
+                "minQuantity",
+                "OUT_OF_RANGE",
+                "Số lượng tối thiểu không hợp lệ.",
+                "Minimum quantity is out of range.",
+            )
         out["min_quantity"] = data.min_quantity
     if data.position is not None:
         out["position"] = data.position

@@ -128,6 +128,7 @@ async def service_page(
         op = ">" if direction == "ASC" else "<"
         clauses.append(f"({key} {op} {{}} OR ({key} = {{}} AND s.id > {{}}))")
         args.extend([after[0], after[0], after[1]])
+    # Built from constant fragments; every value is a bound parameter.
     sql = (
         f"SELECT s.id AS id, {key} AS k FROM service s LEFT JOIN ({_MIN_PRICE}) mp ON mp.service_id = s.id"
         f" WHERE {' AND '.join(clauses)} ORDER BY k {direction}, s.id ASC LIMIT {{}}"
@@ -167,7 +168,7 @@ async def insert_service(values: dict[str, Any]) -> int:
     return int(rows[0]["id"])
 
 
-async def update_service(service_id: int, expected_version: int, values: dict[str, Any]) -> bool:
+async def update_service(service_id: int, expected_version: int, values: dict[Any, Any]) -> bool:
     """Optimistic update: applies only if the row still has the version the editor read."""
     rows = await (
         Service.update({**values, Service.version: expected_version + 1})
@@ -219,7 +220,7 @@ async def insert_plan(values: dict[str, Any]) -> int:
     return int(rows[0]["id"])
 
 
-async def update_plan(plan_id: int, values: dict[str, Any]) -> None:
+async def update_plan(plan_id: int, values: dict[Any, Any]) -> None:
     await Plan.update(values).where(Plan.id == plan_id)
 
 
@@ -233,16 +234,18 @@ async def prices_by_plans(plan_ids: list[int]) -> dict[int, list[dict[str, Any]]
 
 
 async def price_on(plan_id: int, effective_from: date) -> dict[str, Any] | None:
-    return await PlanPrice.select().where(
-        (PlanPrice.plan == plan_id) & (PlanPrice.effective_from == effective_from)
-    ).first()
+    return (
+        await PlanPrice.select()
+        .where((PlanPrice.plan == plan_id) & (PlanPrice.effective_from == effective_from))
+        .first()
+    )
 
 
 async def insert_price(values: dict[str, Any]) -> None:
     await PlanPrice.insert(PlanPrice(**values))
 
 
-async def update_scheduled_price(price_id: int, values: dict[str, Any]) -> None:
+async def update_scheduled_price(price_id: int, values: dict[Any, Any]) -> None:
     await PlanPrice.update(values).where(PlanPrice.id == price_id)
 
 

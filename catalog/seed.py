@@ -15,11 +15,11 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.db import transaction
 from app.text import fold
+from app.vat import VatRate
 from catalog import repository
 from catalog.editing import search_text
 from catalog.enums import Audience, Channel, OnlineLevel, ServiceStatus, Unit
 from catalog.tables import Category, Department, Plan, PlanPrice, Service
-from app.vat import VatRate
 
 DATA = Path(__file__).resolve().parent / "data" / "catalog.json"
 
@@ -102,7 +102,11 @@ async def _insert_service(
     await repository.replace_channels(
         service_id,
         [
-            {"channel": Channel(c["channel"]).value, "processing_days": c["processing_days"], "fee_amount": c["fee_amount"]}
+            {
+                "channel": Channel(c["channel"]).value,
+                "processing_days": c["processing_days"],
+                "fee_amount": c["fee_amount"],
+            }
             for c in item["channels"]
         ],
     )

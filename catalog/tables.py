@@ -1,3 +1,5 @@
+from typing import Any
+
 from piccolo.columns import (
     JSON,
     BigInt,
@@ -6,6 +8,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -15,23 +18,26 @@ from piccolo.table import Table
 
 
 class Department(Table, tablename="department"):
+    id: Serial  # created by Piccolo; declared for type checkers
     code = Varchar(length=20, unique=True)
     name_vi = Varchar(length=200)
     name_en = Varchar(length=200, default="")
 
 
 class Category(Table, tablename="category"):
+    id: Serial  # created by Piccolo; declared for type checkers
     code = Varchar(length=40, unique=True)
     slug = Varchar(length=120, unique=True)
     name_vi = Varchar(length=200)
     name_en = Varchar(length=200, default="")
     description_vi = Text(default="")
     description_en = Text(default="")
-    parent = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict)
+    parent: ForeignKey[Any] = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict)
     position = Integer(default=0)
 
 
 class Service(Table, tablename="service"):
+    id: Serial  # created by Piccolo; declared for type checkers
     code = Varchar(length=40, unique=True)
     slug = Varchar(length=120, unique=True)
     category = ForeignKey(Category, on_delete=OnDelete.restrict, index=True)
@@ -73,6 +79,8 @@ class ServiceChannel(Table, tablename="service_channel"):
 class Plan(Table, tablename="plan"):
     """A price tier of a service."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
+
     service = ForeignKey(Service, on_delete=OnDelete.cascade, index=True)
     code = Varchar(length=40)
     name_vi = Varchar(length=200)
@@ -91,6 +99,7 @@ class PlanPrice(Table, tablename="plan_price"):
     invoice made at a price keeps it.
     """
 
+    id: Serial  # created by Piccolo; declared for type checkers
     plan = ForeignKey(Plan, on_delete=OnDelete.cascade, index=True)
     effective_from = Date()  # local date (Asia/Ho_Chi_Minh)
     amount = BigInt()  # VND, excluding VAT

@@ -3,6 +3,7 @@ emptied before each test. Tests talk to the real app over ASGI."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -24,12 +25,12 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    import inspect
-
-    for item in items:
-        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
-            item.add_marker(pytest.mark.anyio)
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: Any, name: str, obj: Any) -> None:
+    """Every `async def test_…` runs on anyio's asyncio backend, without a marker in each module
+    (marked here, before parametrization, so it combines with @pytest.mark.parametrize)."""
+    if collector.funcnamefilter(name) and inspect.iscoroutinefunction(obj):
+        pytest.mark.anyio(obj)
 
 
 @pytest.fixture(scope="session")

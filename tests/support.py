@@ -26,7 +26,9 @@ async def empty_database() -> None:
             for name in names:
                 await engine().run_ddl(f'DELETE FROM "{name}"')
     else:
-        await engine().run_ddl(f"TRUNCATE {', '.join(f'{n!r}'.replace(chr(39), chr(34)) for n in names)} RESTART IDENTITY CASCADE")
+        await engine().run_ddl(
+            f"TRUNCATE {', '.join(f'{n!r}'.replace(chr(39), chr(34)) for n in names)} RESTART IDENTITY CASCADE"
+        )
 
 
 @dataclass
@@ -74,7 +76,10 @@ class Api:
         return (await auth.sign_in(email, PASSWORD)).token
 
     async def customer(self, email: str, kind: str = "CITIZEN", **extra: Any) -> str:
-        fields = {"CITIZEN": {"citizenId": "038095000123"}, "BUSINESS": {"taxCode": "0100109106", "organizationName": "Công ty ABC"}}
+        fields = {
+            "CITIZEN": {"citizenId": "038095000123"},
+            "BUSINESS": {"taxCode": "0100109106", "organizationName": "Công ty ABC"},
+        }
         result = await self.gql(
             SIGN_UP,
             {"input": {"email": email, "password": PASSWORD, "fullName": "Nguyễn Văn A", "customerKind": kind,

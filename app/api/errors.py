@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult, Info
 
 from app.errors import DomainError, ErrorDetail
 from app.requestid import current_request_id
+from graphql import GraphQLError
 
 log = logging.getLogger("app.api")
 T = TypeVar("T")

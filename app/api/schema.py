@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -17,6 +16,7 @@ from app.auth.api.resolvers import AuthMutation, AuthQuery
 from app.config import get_settings
 from catalog.api.mutations import CatalogMutation
 from catalog.api.queries import CatalogQuery
+from graphql import GraphQLError
 
 Query = merge_types("Query", (CatalogQuery, AuthQuery))
 Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation))
@@ -37,9 +37,7 @@ def build_schema() -> Schema:
         ParserCache,
         ValidationCache,
     ]
-    return Schema(
-        query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS)
-    )
+    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS))
 
 
 schema = build_schema()

@@ -18,9 +18,9 @@ async def events(
 ) -> Page[dict[str, Any]]:
     if principal.account_id is None:
         raise unauthenticated()
-    if Role.ADMIN not in principal.roles:
-        if Role.CATALOG_MANAGER not in principal.roles or entity_type not in CATALOG_ENTITIES:
-            raise forbidden()
+    catalog_reader = Role.CATALOG_MANAGER in principal.roles and entity_type in CATALOG_ENTITIES
+    if Role.ADMIN not in principal.roles and not catalog_reader:
+        raise forbidden()
     limit = page_size(first)
     before_id = decode_cursor(after, "audit", int)[1] if after else None
     rows = await service.list_events(entity_type, entity_id, before_id, limit + 1)

@@ -19,7 +19,9 @@ async def me(principal: Principal) -> tuple[dict[str, Any], list[str]] | None:
     return row, sorted(r.value for r in principal.roles)
 
 
-async def accounts(principal: Principal, staff_only: bool, first: int | None, after: str | None) -> Page[dict[str, Any]]:
+async def accounts(
+    principal: Principal, staff_only: bool, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
     require_admin(principal)
     limit = page_size(first)
     after_id = decode_cursor(after, "account", int)[1] if after else None

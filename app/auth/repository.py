@@ -27,9 +27,9 @@ async def insert_account(values: dict[str, Any]) -> int:
 
 
 async def set_sign_in_failures(account_id: int, failures: int, locked_until: datetime | None) -> None:
-    await Account.update(
-        {Account.failed_sign_ins: failures, Account.locked_until: locked_until}
-    ).where(Account.id == account_id)
+    await Account.update({Account.failed_sign_ins: failures, Account.locked_until: locked_until}).where(
+        Account.id == account_id
+    )
 
 
 async def roles_of(account_id: int) -> set[Role]:
@@ -41,9 +41,7 @@ async def roles_by_accounts(account_ids: list[int]) -> dict[int, list[str]]:
     result: dict[int, list[str]] = {account_id: [] for account_id in account_ids}
     if not account_ids:
         return result
-    rows = await AccountRole.select(AccountRole.account, AccountRole.role).where(
-        AccountRole.account.is_in(account_ids)
-    )
+    rows = await AccountRole.select(AccountRole.account, AccountRole.role).where(AccountRole.account.is_in(account_ids))
     for row in rows:
         result[row["account"]].append(row["role"])
     return result
@@ -65,15 +63,19 @@ async def insert_session(account_id: int, token_hash: str, expires_at: datetime)
 
 
 async def session_by_hash(token_hash: str) -> dict[str, Any] | None:
-    return await AuthSession.select(
-        AuthSession.id,
-        AuthSession.expires_at,
-        AuthSession.revoked_at,
-        AuthSession.account.id.as_alias("account_id"),
-        AuthSession.account.email.as_alias("email"),
-        AuthSession.account.kind.as_alias("kind"),
-        AuthSession.account.is_active.as_alias("is_active"),
-    ).where(AuthSession.token_hash == token_hash).first()
+    return (
+        await AuthSession.select(
+            AuthSession.id,
+            AuthSession.expires_at,
+            AuthSession.revoked_at,
+            AuthSession.account.id.as_alias("account_id"),
+            AuthSession.account.email.as_alias("email"),
+            AuthSession.account.kind.as_alias("kind"),
+            AuthSession.account.is_active.as_alias("is_active"),
+        )
+        .where(AuthSession.token_hash == token_hash)
+        .first()
+    )
 
 
 async def revoke_session(session_id: int, at: datetime) -> None:

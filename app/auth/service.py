@@ -64,7 +64,9 @@ def _collect(details: list[ErrorDetail], fn: Any, *args: Any, **kwargs: Any) -> 
 def normalize_email(value: str, field: str = "email") -> str:
     email = clean_text(value, field, max_length=254).lower()
     if not _EMAIL.match(email):
-        raise ValidationFailed("INVALID_EMAIL", "Địa chỉ e-mail không hợp lệ.", "The e-mail address is not valid.", field)
+        raise ValidationFailed(
+            "INVALID_EMAIL", "Địa chỉ e-mail không hợp lệ.", "The e-mail address is not valid.", field
+        )
     return email
 
 
@@ -97,20 +99,37 @@ def _customer_fields(data: SignUpData, details: list[ErrorDetail]) -> dict[str, 
     org = _collect(details, clean_optional, data.organization_name, "organizationName", max_length=300)
     if data.customer_kind is CustomerKind.CITIZEN:
         if not data.citizen_id:
-            details.append(ErrorDetail("REQUIRED", "Công dân cần nhập số CCCD.", "A citizen must give a CCCD number.", "citizenId"))
+            details.append(
+                ErrorDetail(
+                    "REQUIRED",
+                    "Công dân cần nhập số CCCD.",
+                    "A citizen must give a CCCD number.",
+                    "citizenId",
+                )
+            )
         else:
             values["citizen_id"] = _collect(details, normalize_citizen_id, data.citizen_id, today)
     else:
         if not org:
             details.append(
-                ErrorDetail("REQUIRED", "Cần nhập tên tổ chức.", "The organization name is required.", "organizationName")
+                ErrorDetail(
+                    "REQUIRED",
+                    "Cần nhập tên tổ chức.",
+                    "The organization name is required.",
+                    "organizationName",
+                )
             )
         values["organization_name"] = org or ""
         if data.tax_code:
             values["tax_code"] = _collect(details, normalize_tax_code, data.tax_code)
         elif data.customer_kind is CustomerKind.BUSINESS:
             details.append(
-                ErrorDetail("REQUIRED", "Doanh nghiệp cần nhập mã số thuế.", "A business must give its tax code.", "taxCode")
+                ErrorDetail(
+                    "REQUIRED",
+                    "Doanh nghiệp cần nhập mã số thuế.",
+                    "A business must give its tax code.",
+                    "taxCode",
+                )
             )
     return values
 
@@ -250,7 +269,12 @@ async def _insert_staff(actor: Actor, email: str, full_name: str, password: str,
         if await repository.email_exists(email):
             raise Conflict("EMAIL_TAKEN", "E-mail này đã được đăng ký.", "This e-mail is already registered.", "email")
         account_id = await repository.insert_account(
-            {"email": email, "password_hash": password_hash, "full_name": full_name, "kind": AccountKind.STAFF.value}
+            {
+                "email": email,
+                "password_hash": password_hash,
+                "full_name": full_name,
+                "kind": AccountKind.STAFF.value,
+            }
         )
         for role in sorted(set(roles)):
             await repository.add_role(account_id, role, actor.id)
@@ -359,7 +383,14 @@ async def revoke_api_key(principal: Principal, key_id: int) -> dict[str, Any]:
             raise NotFound("NOT_FOUND", "Không tìm thấy khóa API.", "API key not found.", "id")
         if row["revoked_at"] is None:
             await repository.revoke_api_key(key_id, clock.now())
-            await audit.record(principal.as_actor(), "api_key.revoke", "api_key", key_id, {"revoked": False}, {"revoked": True})
+            await audit.record(
+                principal.as_actor(),
+                "api_key.revoke",
+                "api_key",
+                key_id,
+                {"revoked": False},
+                {"revoked": True},
+            )
     stored = await repository.api_key_by_id(key_id)
     assert stored is not None
     return stored

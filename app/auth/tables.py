@@ -5,6 +5,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -13,6 +14,7 @@ from piccolo.table import Table
 
 
 class Account(Table, tablename="account"):
+    id: Serial  # created by Piccolo; declared for type checkers
     email = Varchar(length=254, unique=True)  # stored lower-case
     password_hash = Varchar(length=255, secret=True)
     full_name = Varchar(length=200)
@@ -29,6 +31,7 @@ class Account(Table, tablename="account"):
 
 
 class AccountRole(Table, tablename="account_role"):
+    id: Serial  # created by Piccolo; declared for type checkers
     account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=40)
     granted_by = BigInt(null=True, default=None)
@@ -39,6 +42,7 @@ class AccountRole(Table, tablename="account_role"):
 class AuthSession(Table, tablename="auth_session"):
     """A bearer token; only its SHA-256 is stored."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
     account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -49,6 +53,7 @@ class AuthSession(Table, tablename="auth_session"):
 class ApiKey(Table, tablename="api_key"):
     """A partner key: `ttk_<prefix>_<secret>`; the prefix is shown, only the SHA-256 of the key is stored."""
 
+    id: Serial  # created by Piccolo; declared for type checkers
     name = Varchar(length=200)
     prefix = Varchar(length=16, unique=True)
     key_hash = Varchar(length=64, unique=True)

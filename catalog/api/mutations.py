@@ -18,7 +18,7 @@ from catalog.inputs import ChannelTerms, PlanFields, PriceChange, RequiredDocume
 class ChannelTermsInput:
     channel: Channel  # type: ignore[valid-type]
     processing_days: int
-    fee_amount: Vnd = 0
+    fee_amount: Vnd = Vnd(0)
 
 
 @strawberry.input
@@ -29,8 +29,10 @@ class RequiredDocumentInput:
     mandatory: bool = True
 
 
-@strawberry.input(description="Service fields. On create, code, nameVi, categoryCode, departmentCode, audiences "
-                  "and channels are required; on update, omitted fields stay as they are.")
+@strawberry.input(
+    description="Service fields. On create, code, nameVi, categoryCode, departmentCode, audiences "
+    "and channels are required; on update, omitted fields stay as they are."
+)
 class ServiceInput:
     code: str | None = None
     slug: str | None = None
@@ -67,7 +69,9 @@ class ServiceInput:
             channels=[ChannelTerms(enums.Channel(c.channel), c.processing_days, c.fee_amount) for c in self.channels]
             if self.channels is not None
             else None,
-            required_documents=[RequiredDocument(d.name_vi, d.name_en, d.copies, d.mandatory) for d in self.required_documents]
+            required_documents=[
+                RequiredDocument(d.name_vi, d.name_en, d.copies, d.mandatory) for d in self.required_documents
+            ]
             if self.required_documents is not None
             else None,
             legal_basis_vi=self.legal_basis_vi,
@@ -76,7 +80,9 @@ class ServiceInput:
         )
 
 
-@strawberry.input(description="A price from a date (default today). Past dates are refused: history is never rewritten.")
+@strawberry.input(
+    description="A price from a date (default today). Past dates are refused: history is never rewritten."
+)
 class PriceInput:
     amount: Vnd
     vat_rate: VatRate  # type: ignore[valid-type]
@@ -131,7 +137,9 @@ class CatalogMutation:
     @strawberry.mutation(description="Edit a service; `version` must be the one you read.")
     async def update_service(self, info: Info, code: str, version: int, input: ServiceInput) -> ServicePayload:
         principal = info.context.principal
-        return _service(*await attempt(info, lambda: editing.update_service(principal, code, version, input.to_fields())))
+        return _service(
+            *await attempt(info, lambda: editing.update_service(principal, code, version, input.to_fields()))
+        )
 
     @strawberry.mutation(description="Publish a draft or retired service (it needs a priced plan).")
     async def publish_service(self, info: Info, code: str, version: int) -> ServicePayload:
@@ -149,7 +157,9 @@ class CatalogMutation:
     async def add_plan(self, info: Info, service_code: str, input: PlanInput, price: PriceInput) -> PlanPayload:
         principal = info.context.principal
         return _plan(
-            *await attempt(info, lambda: editing.add_plan(principal, service_code, input.to_fields(), price.to_change()))
+            *await attempt(
+                info, lambda: editing.add_plan(principal, service_code, input.to_fields(), price.to_change())
+            )
         )
 
     @strawberry.mutation(description="Rename or re-describe a plan (prices change through schedulePriceChange).")

@@ -39,7 +39,8 @@ class ServiceFilter:
         default=None, description="Some active plan costs at most this much today (before VAT)."
     )
     text: str | None = strawberry.field(
-        default=None, description='Words to find, diacritics ignored: "dao tao an toan" finds "Đào tạo an toàn…".'
+        default=None,
+        description='Words to find, diacritics ignored: "dao tao an toan" finds "Đào tạo an toàn…".',
     )
     statuses: list[ServiceStatus] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Catalog staff only; the public sees published services."

@@ -104,7 +104,7 @@ class Price:
 
     @strawberry.field(description="Price of one unit before VAT, in đồng.")
     def amount(self) -> Vnd:
-        return self.value.amount
+        return Vnd(self.value.amount)
 
     @strawberry.field
     def vat_rate(self) -> VatRate:  # type: ignore[valid-type]
@@ -116,11 +116,11 @@ class Price:
 
     @strawberry.field(description="VAT of one unit, rounded half up to the đồng.")
     def vat_amount(self) -> Vnd:
-        return self.value.vat_amount
+        return Vnd(self.value.vat_amount)
 
     @strawberry.field
     def amount_with_vat(self) -> Vnd:
-        return self.value.amount_with_vat
+        return Vnd(self.value.amount_with_vat)
 
     @strawberry.field
     def effective_from(self) -> date:
@@ -188,7 +188,7 @@ class ServiceChannel:
 
     @strawberry.field(description="Fee charged for this channel, in đồng.")
     def fee_amount(self) -> Vnd:
-        return int(self.row["fee_amount"])
+        return Vnd(int(self.row["fee_amount"]))
 
 
 @strawberry.type

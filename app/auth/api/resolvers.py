@@ -146,7 +146,9 @@ class AuthMutation:
         roles = [enums.Role(r) for r in input.roles]
         account_id, errors = await attempt(
             info,
-            lambda: auth.create_staff_account(info.context.principal, input.email, input.full_name, input.password, roles),
+            lambda: auth.create_staff_account(
+                info.context.principal, input.email, input.full_name, input.password, roles
+            ),
         )
         return AccountPayload(account=await _account(account_id) if account_id else None, errors=errors)
 

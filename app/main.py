@@ -94,4 +94,5 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},
         debug=False,
+        logging_config=None,  # our JSON logging (app.logs), not Litestar's default handlers
     )

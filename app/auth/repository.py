@@ -26,6 +26,16 @@ async def insert_account(values: dict[str, Any]) -> int:
     return int(rows[0]["id"])
 
 
+async def add_sign_in_failure(account_id: int) -> int:
+    """Atomic increment (concurrent wrong guesses all count); returns the new count."""
+    rows = await (
+        Account.update({Account.failed_sign_ins: Account.failed_sign_ins + 1})
+        .where(Account.id == account_id)
+        .returning(Account.failed_sign_ins)
+    )
+    return int(rows[0]["failed_sign_ins"])
+
+
 async def set_sign_in_failures(account_id: int, failures: int, locked_until: datetime | None) -> None:
     await Account.update({Account.failed_sign_ins: failures, Account.locked_until: locked_until}).where(
         Account.id == account_id

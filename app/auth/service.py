@@ -191,11 +191,9 @@ async def sign_in(email: str, password: str) -> IssuedSession:
             "The account is locked after repeated failed sign-ins. Try again later.",
         )
     if not passwords.verify_password(password, account["password_hash"]):
-        failures = account["failed_sign_ins"] + 1
-        locked_until = None
+        failures = await repository.add_sign_in_failure(account["id"])
         if failures >= settings.max_failed_sign_ins:
-            locked_until, failures = now + timedelta(minutes=settings.lockout_minutes), 0
-        await repository.set_sign_in_failures(account["id"], failures, locked_until)
+            await repository.set_sign_in_failures(account["id"], 0, now + timedelta(minutes=settings.lockout_minutes))
         raise _BAD_CREDENTIALS
     async with transaction():
         await repository.set_sign_in_failures(account["id"], 0, None)

@@ -71,8 +71,10 @@ def shape_error(error: GraphQLError, lang: str) -> GraphQLError:
     if isinstance(original, DomainError):
         message = original.message_en if lang == "en" else original.message_vi
         return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=_extensions(original, lang))
-    if original is None or isinstance(original, GraphQLError):
-        return error  # syntax, validation and limiter errors are meant for the client
+    if original is None or isinstance(original, GraphQLError) or error.path is None:
+        # Syntax, validation, variable coercion and limiter errors happen before execution
+        # (no path) and are meant for the client.
+        return error
     return GraphQLError(
         "Unexpected error",
         nodes=error.nodes,

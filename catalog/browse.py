@@ -16,6 +16,7 @@ from catalog.enums import Audience, Channel, ServiceStatus
 from catalog.inputs import Checker, check_amount
 
 MAX_SEARCH_WORDS = 10
+_PUNCTUATION = ".,;:!?()[]\"'"
 SORTS = ("NAME", "CODE", "PRICE_ASC", "PRICE_DESC")
 _SORT_KEY_TYPES: dict[str, type] = {"NAME": str, "CODE": str, "PRICE_ASC": int, "PRICE_DESC": int}
 
@@ -67,7 +68,8 @@ async def _filter(principal: Principal, search: ServiceSearch) -> repository.Ser
     words: tuple[str, ...] = ()
     text = c.check(clean_optional, search.text, "text", max_length=200)
     if text:
-        words = tuple(dict.fromkeys(fold(text).split()))[:MAX_SEARCH_WORDS]
+        # Punctuation around a word ("toan,") is not part of it; a word of punctuation only stays.
+        words = tuple(dict.fromkeys(w.strip(_PUNCTUATION) or w for w in fold(text).split()))[:MAX_SEARCH_WORDS]
     for name in ("min_price", "max_price"):
         value = getattr(search, name)
         if value is not None:
@@ -108,7 +110,7 @@ async def search_services(
     limit = page_size(first)
     if sort not in SORTS:  # pragma: no cover - the GraphQL enum guards it
         raise ValueError(sort)
-    key = decode_cursor(after, sort, _SORT_KEY_TYPES[sort]) if after else None
+    key = decode_cursor(after, sort, _SORT_KEY_TYPES[sort]) if after is not None else None
     filters = await _filter(principal, search)
     today = clock.local_today()
     keys = await repository.service_page(filters, sort, today, key, limit + 1)

@@ -7,6 +7,8 @@ from typing import Any, NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
+from graphql import GraphQLError
+
 MAX_SAFE = 2**53 - 1  # largest integer a JSON number carries exactly in every client
 
 Vnd = NewType("Vnd", int)
@@ -14,7 +16,9 @@ Vnd = NewType("Vnd", int)
 
 def _parse_vnd(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_SAFE:
-        raise ValueError("Vnd must be a whole number of đồng")
+        # A GraphQLError, not a ValueError: graphql-core keeps a ValueError as the original error of a
+        # literal's validation error, and the error shaping then masks it as an unexpected crash.
+        raise GraphQLError(f"Vnd must be a whole number of đồng, found {value!r}.")
     return value
 
 

@@ -22,7 +22,7 @@ async def events(
     if Role.ADMIN not in principal.roles and not catalog_reader:
         raise forbidden()
     limit = page_size(first)
-    before_id = decode_cursor(after, "audit", int)[1] if after else None
+    before_id = decode_cursor(after, "audit", int)[1] if after is not None else None
     rows = await service.list_events(entity_type, entity_id, before_id, limit + 1)
 
     async def count() -> int:

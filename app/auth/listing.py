@@ -24,7 +24,7 @@ async def accounts(
 ) -> Page[dict[str, Any]]:
     require_admin(principal)
     limit = page_size(first)
-    after_id = decode_cursor(after, "account", int)[1] if after else None
+    after_id = decode_cursor(after, "account", int)[1] if after is not None else None
     rows = await repository.list_accounts(after_id, limit + 1, staff_only)
     roles = await repository.roles_by_accounts([row["id"] for row in rows[:limit]])
     for row in rows:
@@ -39,6 +39,6 @@ async def accounts(
 async def api_keys(principal: Principal, first: int | None, after: str | None) -> Page[dict[str, Any]]:
     require_admin(principal)
     limit = page_size(first)
-    after_id = decode_cursor(after, "api_key", int)[1] if after else None
+    after_id = decode_cursor(after, "api_key", int)[1] if after is not None else None
     rows = await repository.list_api_keys(after_id, limit + 1)
     return id_page("api_key", rows, limit, after, repository.count_api_keys)

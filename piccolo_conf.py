@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
         "app.audit.piccolo_app",
         "app.auth.piccolo_app",
         "catalog.piccolo_app",
+        "projects.piccolo_app",
     ]
 )

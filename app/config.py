@@ -32,6 +32,9 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     # Argon2id memory cost; tests lower it to stay fast, production keeps the OWASP default.
     argon2_memory_kib: int = 65536
+    # OCDS: the registered ocid prefix and the publisher's name in release packages.
+    ocds_prefix: str = "ocds-ttcntt-th"
+    ocds_publisher: str = "Trung tâm Công nghệ thông tin và Truyền thông tỉnh Thanh Hóa"
 
     @property
     def is_postgres(self) -> bool:
@@ -53,6 +56,8 @@ def get_settings() -> Settings:
         page_size_max=_int("PAGE_SIZE_MAX", defaults.page_size_max),
         public_base_url=env.get("PUBLIC_BASE_URL", defaults.public_base_url),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib),
+        ocds_prefix=env.get("OCDS_PREFIX") or defaults.ocds_prefix,
+        ocds_publisher=env.get("OCDS_PUBLISHER") or defaults.ocds_publisher,
     )
 
 

@@ -20,6 +20,7 @@ from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping
 from app.requestid import _request_id
+from projects.http import ROUTES as PROJECT_ROUTES
 
 log = logging.getLogger("app.http")
 
@@ -89,7 +90,7 @@ def create_app() -> Litestar:
         allow_queries_via_get=True,
     )
     return Litestar(
-        route_handlers=[graphql, health],
+        route_handlers=[graphql, health, *PROJECT_ROUTES],
         middleware=[request_id_middleware],
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},

@@ -13,11 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # piccolo_conf.
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import httpx  # noqa: E402
+import httpx
 
-from app.cli import migrate, seed  # noqa: E402
-from app.db import count_queries, database_lifespan  # noqa: E402
-from app.main import create_app  # noqa: E402
+from app.cli import migrate, seed
+from app.db import count_queries, database_lifespan
+from app.main import create_app
 
 QUERY = (Path(__file__).resolve().parent.parent / "graphql" / "operations" / "catalog_services.graphql").read_text()
 ROUNDS = 200

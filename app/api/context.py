@@ -12,6 +12,7 @@ from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import looks_like_api_key
 from app.errors import DomainError, Unauthenticated
 from catalog.api.loaders import CatalogLoaders
+from projects.api.loaders import ProjectsLoaders
 
 LANGUAGES = ("vi", "en")
 
@@ -21,6 +22,7 @@ class Loaders:
 
     def __init__(self) -> None:
         self.catalog = CatalogLoaders()
+        self.projects = ProjectsLoaders()
 
 
 class Context(BaseContext, kw_only=True):

@@ -17,9 +17,11 @@ from app.config import get_settings
 from catalog.api.mutations import CatalogMutation
 from catalog.api.queries import CatalogQuery
 from graphql import GraphQLError
+from projects.api.mutations import ProjectsMutation
+from projects.api.queries import ProjectsQuery
 
-Query = merge_types("Query", (CatalogQuery, AuthQuery))
-Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation))
+Query = merge_types("Query", (CatalogQuery, AuthQuery, ProjectsQuery))
+Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation, ProjectsMutation))
 
 
 class Schema(strawberry.Schema):

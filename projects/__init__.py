@@ -1,0 +1,1 @@
+"""PPP and digital-transformation projects, tracked through milestones."""

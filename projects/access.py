@@ -1,0 +1,75 @@
+"""Who may read and change projects.
+
+- Staff (any role) read every project, internal ones included, through the staff queries.
+- Public projects are readable by anyone; a partner API key must carry projects:read.
+- An admin creates projects and names their managers; the managers of a project (and admin) change it.
+- Accepting or returning a submitted milestone: admin or a manager of the project, never the
+  account that submitted it (four-eyes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.auth.enums import Role, Scope
+from app.auth.principal import Principal
+from app.errors import PermissionDenied, forbidden, not_found, unauthenticated
+from projects import repository
+from projects.enums import Visibility
+
+
+def require_signed_in_staff(principal: Principal) -> None:
+    if principal.is_anonymous or principal.api_key_id is not None:
+        raise unauthenticated()
+    if not principal.is_staff:
+        raise forbidden()
+
+
+def require_admin(principal: Principal) -> None:
+    require_signed_in_staff(principal)
+    if Role.ADMIN not in principal.roles:
+        raise forbidden()
+
+
+def require_public_read(principal: Principal) -> None:
+    if principal.api_key_id is not None and Scope.PROJECTS_READ not in principal.scopes:
+        raise forbidden()
+
+
+def can_read_internal(principal: Principal) -> bool:
+    return principal.is_staff and principal.account_id is not None
+
+
+def require_visible(principal: Principal, project: dict[str, Any] | None, field: str = "code") -> dict[str, Any]:
+    """The project, if it exists and the caller may see it; internal ones look absent to the public."""
+    require_public_read(principal)
+    if project is None or (project["visibility"] != Visibility.PUBLIC.value and not can_read_internal(principal)):
+        raise not_found("dự án", "Project", field)
+    return project
+
+
+async def require_editor(principal: Principal, project: dict[str, Any]) -> None:
+    """Admin, or a project manager who manages this project."""
+    require_signed_in_staff(principal)
+    if Role.ADMIN in principal.roles:
+        return
+    if Role.PROJECT_MANAGER in principal.roles and principal.account_id is not None:
+        if await repository.is_manager(project["id"], principal.account_id):
+            return
+        raise PermissionDenied(
+            "NOT_MANAGER_OF_PROJECT",
+            "Bạn không quản lý dự án này.",
+            "You do not manage this project.",
+        )
+    raise forbidden()
+
+
+def require_reviewer(principal: Principal, milestone: dict[str, Any]) -> None:
+    """Four-eyes: the account that submitted the milestone may not accept or return it."""
+    if milestone["submitted_by"] is not None and milestone["submitted_by"] == principal.account_id:
+        raise PermissionDenied(
+            "FOUR_EYES",
+            "Người nộp mốc không được tự nghiệm thu hoặc trả lại; cần một người khác.",
+            "The account that submitted a milestone cannot accept or return it; someone else must.",
+            "to",
+        )

@@ -1,0 +1,107 @@
+"""Project queries: thin resolvers over projects.portfolio."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from app.api.pagination import Connection
+from catalog.api.queries import use_language
+from catalog.api.types import Language
+from projects import enums, portfolio
+from projects.api.types import (
+    Milestone,
+    PppStage,
+    Project,
+    ProjectHealth,
+    ProjectKind,
+    ProjectStatus,
+    ProjectVisibility,
+    PublicProject,
+)
+
+
+@strawberry.input(description="Portfolio filters; all given filters must match.")
+class ProjectFilter:
+    kinds: list[ProjectKind] | None = None  # type: ignore[valid-type]
+    stages: list[PppStage] | None = None  # type: ignore[valid-type]
+    statuses: list[ProjectStatus] | None = None  # type: ignore[valid-type]
+    department: str | None = strawberry.field(default=None, description="Owning department code, e.g. HTS.")
+    health: ProjectHealth | None = None  # type: ignore[valid-type]
+    visibility: ProjectVisibility | None = None  # type: ignore[valid-type]
+
+    def to_search(self) -> portfolio.PortfolioSearch:
+        return portfolio.PortfolioSearch(
+            kinds=tuple(enums.ProjectKind(k) for k in self.kinds or ()),
+            stages=tuple(enums.PppStage(s) for s in self.stages or ()),
+            statuses=tuple(enums.ProjectStatus(s) for s in self.statuses or ()),
+            department=self.department,
+            health=enums.Health(self.health) if self.health else None,
+            visibility=enums.Visibility(self.visibility) if self.visibility else None,
+        )
+
+
+@strawberry.input(description="Filters of the public project list.")
+class PublicProjectFilter:
+    kinds: list[ProjectKind] | None = None  # type: ignore[valid-type]
+    stages: list[PppStage] | None = None  # type: ignore[valid-type]
+    statuses: list[ProjectStatus] | None = None  # type: ignore[valid-type]
+
+    def to_search(self) -> portfolio.PortfolioSearch:
+        return ProjectFilter(kinds=self.kinds, stages=self.stages, statuses=self.statuses).to_search()
+
+
+@strawberry.type
+class ProjectsQuery:
+    @strawberry.field(description="Staff: the portfolio, every project, filtered and paginated (first ≤ 100).")
+    async def projects(
+        self,
+        info: Info,
+        filter: ProjectFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        lang: Language | None = None,
+    ) -> Connection[Project]:
+        use_language(info, lang)
+        search = (filter or ProjectFilter()).to_search()
+        page = await portfolio.list_projects(info.context.principal, search, first, after)
+        return Connection.of(page, lambda row: Project(row=row))
+
+    @strawberry.field(description="Staff: one project by code; null when unknown.")
+    async def project(self, info: Info, code: str, lang: Language | None = None) -> Project | None:
+        use_language(info, lang)
+        row = await portfolio.get_project(info.context.principal, code)
+        return Project(row=row) if row else None
+
+    @strawberry.field(description="Staff: open milestones due from today to today + days (days ≤ 366).")
+    async def milestones_due(
+        self, info: Info, days: int = 30, first: int | None = None, after: str | None = None
+    ) -> Connection[Milestone]:
+        page = await portfolio.milestones_due(info.context.principal, days, first, after)
+        return Connection.of(page, lambda row: Milestone(row=row))
+
+    @strawberry.field(description="Staff: open milestones past their due date, oldest first.")
+    async def overdue_milestones(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Milestone]:
+        page = await portfolio.overdue_milestones(info.context.principal, first, after)
+        return Connection.of(page, lambda row: Milestone(row=row))
+
+    @strawberry.field(description="Public projects (partner keys need projects:read), paginated (first ≤ 100).")
+    async def public_projects(
+        self,
+        info: Info,
+        filter: PublicProjectFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        lang: Language | None = None,
+    ) -> Connection[PublicProject]:
+        use_language(info, lang)
+        search = (filter or PublicProjectFilter()).to_search()
+        page = await portfolio.public_projects(info.context.principal, search, first, after)
+        return Connection.of(page, lambda row: PublicProject(row=row))
+
+    @strawberry.field(description="One public project; an internal or unknown one is refused with NOT_FOUND.")
+    async def public_project(self, info: Info, code: str, lang: Language | None = None) -> PublicProject:
+        use_language(info, lang)
+        return PublicProject(row=await portfolio.public_project(info.context.principal, code))

@@ -1,0 +1,245 @@
+"""Validated inputs of the project use cases. Every bad field is reported, not just the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.errors import ValidationFailed
+from app.text import clean_code, clean_optional, clean_text
+from catalog.inputs import Checker, camel, check_amount
+from projects.enums import MilestoneCode, MilestoneType, PppContractType, PppStage, ProjectKind, Visibility
+
+MAX_CAPITAL = 10**15  # one million billion đồng: anything above is a typing error
+FULL_SHARE_BP = 10_000  # shares are basis points: 10000 = 100% of the contract value
+MAX_EVIDENCE = 20
+MAX_MILESTONES = 100  # per project: the nested milestone list stays bounded
+MAX_PEOPLE = 20  # managers, partners per project
+MAX_HISTORY = 200  # events shown per milestone or project (most recent)
+
+REQUIRED = ("REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+
+
+@dataclass
+class ProjectFields:
+    """Editable fields of a project; None means "leave unchanged" on update."""
+
+    code: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    description_vi: str | None = None
+    description_en: str | None = None
+    kind: ProjectKind | None = None
+    ppp_contract_type: PppContractType | None = None
+    ppp_stage: PppStage | None = None
+    sponsor_agency: str | None = None
+    department_code: str | None = None
+    state_capital_amount: int | None = None
+    private_capital_amount: int | None = None
+    planned_start: date | None = None
+    planned_end: date | None = None
+    visibility: Visibility | None = None
+    partner_ids: list[int] | None = None
+
+
+@dataclass
+class MilestoneFields:
+    title_vi: str | None = None
+    title_en: str | None = None
+    type: MilestoneType | None = None
+    code: MilestoneCode | None = None
+    clear_code: bool = False
+    planned_start: date | None = None
+    due_date: date | None = None
+    due_date_reason: str | None = None
+    progress: int | None = None
+    deliverables: str | None = None
+    share_bp: int | None = None
+    depends_on: list[int] | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: str
+    url: str
+    media_type: str = ""
+    sha256: str = ""
+
+
+_PROJECT_TEXT = {
+    "name_vi": (300, False, True),
+    "name_en": (300, False, False),
+    "description_vi": (10000, True, False),
+    "description_en": (10000, True, False),
+    "sponsor_agency": (300, False, True),
+}
+
+
+def dates_in_order(c: Checker, start: date | None, end: date | None, field: str) -> None:
+    if start is not None and end is not None and start > end:
+        c.fail(
+            field,
+            "DATES_OUT_OF_ORDER",
+            "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
+            "The end date must be on or after the start date.",
+        )
+
+
+def clean_project_fields(data: ProjectFields, creating: bool, current: dict[str, Any] | None = None) -> dict[str, Any]:  # noqa: PLR0912
+    """Column values for the fields given (plus `department_code`, `partner_ids` to resolve)."""
+    c = Checker()
+    out: dict[str, Any] = {}
+    for name, (limit, multiline, required) in _PROJECT_TEXT.items():
+        value = getattr(data, name)
+        if value is None:
+            if creating and required:
+                c.fail(camel(name), *REQUIRED)
+            continue
+        cleaner = clean_text if required else clean_optional
+        out[name] = c.check(cleaner, value, camel(name), max_length=limit, multiline=multiline)
+    if data.code is not None:
+        out["code"] = c.check(clean_code, data.code, "code")
+    elif creating:
+        c.fail("code", *REQUIRED)
+    for name in ("kind", "visibility", "department_code", "planned_start", "planned_end"):
+        value = getattr(data, name)
+        if value is not None:
+            out[name] = value.value if hasattr(value, "value") else value
+        elif creating:
+            c.fail(camel(name), *REQUIRED)
+    if "department_code" in out:
+        out["department_code"] = str(out["department_code"]).strip().upper()
+    for name in ("state_capital_amount", "private_capital_amount"):
+        value = getattr(data, name)
+        if value is not None:
+            out[name] = c.check(check_amount, value, camel(name), MAX_CAPITAL)
+    for name in ("ppp_contract_type", "ppp_stage"):
+        value = getattr(data, name)
+        if value is not None:
+            out[name] = value.value
+    if data.kind is not None and data.kind is not ProjectKind.PPP:
+        for name in ("ppp_contract_type", "ppp_stage"):
+            if getattr(data, name) is None:
+                out[name] = ""  # a project that stops being PPP loses its PPP fields
+    merged = {**(current or {}), **out}
+    dates_in_order(c, merged.get("planned_start"), merged.get("planned_end"), "plannedEnd")
+    if merged.get("kind") == ProjectKind.PPP.value:
+        for name in ("ppp_contract_type", "ppp_stage"):
+            if not merged.get(name):
+                c.fail(
+                    camel(name), "PPP_FIELD_REQUIRED", "Dự án PPP cần trường này.", "A PPP project needs this field."
+                )
+    elif merged.get("kind") is not None:
+        for name in ("ppp_contract_type", "ppp_stage"):
+            if merged.get(name):
+                c.fail(
+                    camel(name),
+                    "PPP_FIELD_NOT_ALLOWED",
+                    "Chỉ dự án PPP có trường này.",
+                    "Only a PPP project has this field.",
+                )
+    if data.partner_ids is not None:
+        out["partner_ids"] = sorted(set(data.partner_ids))
+        if len(out["partner_ids"]) > MAX_PEOPLE:
+            c.fail("partnerIds", "TOO_MANY", f"Tối đa {MAX_PEOPLE} đối tác.", f"At most {MAX_PEOPLE} partners.")
+    c.done()
+    return out
+
+
+def check_progress(value: int, field: str = "progress") -> int:
+    if not 0 <= value <= 100:
+        raise ValidationFailed(
+            "PROGRESS_OUT_OF_RANGE",
+            "Tiến độ phải từ 0 đến 100%.",
+            "Progress must be between 0 and 100 percent.",
+            field,
+        )
+    return value
+
+
+def check_share(value: int, field: str = "shareBasisPoints") -> int:
+    if not 0 <= value <= FULL_SHARE_BP:
+        raise ValidationFailed(
+            "SHARE_OUT_OF_RANGE",
+            "Tỷ lệ giá trị hợp đồng phải từ 0 đến 10000 phần vạn (0–100%).",
+            "A share must be between 0 and 10000 basis points (0–100%).",
+            field,
+        )
+    return value
+
+
+def clean_milestone_fields(  # noqa: PLR0912 - one branch per field
+    data: MilestoneFields, creating: bool, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Column values for the fields given (plus `depends_on` to resolve); `prefix` names nested fields."""
+    c = Checker()
+    out: dict[str, Any] = {}
+    if data.title_vi is not None:
+        out["title_vi"] = c.check(clean_text, data.title_vi, "titleVi", max_length=300)
+    elif creating:
+        c.fail("titleVi", *REQUIRED)
+    if data.title_en is not None:
+        out["title_en"] = c.check(clean_optional, data.title_en, "titleEn", max_length=300)
+    if data.deliverables is not None:
+        out["deliverables"] = c.check(
+            clean_optional, data.deliverables, "deliverables", max_length=4000, multiline=True
+        )
+    if data.type is not None:
+        out["type"] = data.type.value
+    elif creating:
+        c.fail("type", *REQUIRED)
+    if data.code is not None:
+        out["code"] = data.code.value
+    elif data.clear_code:
+        out["code"] = ""
+    for name in ("planned_start", "due_date"):
+        value = getattr(data, name)
+        if value is not None:
+            out[name] = value
+        elif creating:
+            c.fail(camel(name), *REQUIRED)
+    if data.progress is not None:
+        out["progress"] = c.check(check_progress, data.progress)
+    if data.share_bp is not None:
+        out["share_bp"] = c.check(check_share, data.share_bp)
+    merged = {**(current or {}), **out}
+    dates_in_order(c, merged.get("planned_start"), merged.get("due_date"), "dueDate")
+    if current is not None and "due_date" in out and out["due_date"] != current["due_date"]:
+        reason = c.check(clean_optional, data.due_date_reason, "dueDateReason", max_length=1000, multiline=True)
+        if not reason:
+            c.fail(
+                "dueDateReason",
+                "REASON_REQUIRED",
+                "Cần nêu lý do khi thay đổi ngày đến hạn.",
+                "Give a reason when the due date moves.",
+            )
+        out["due_date_reason"] = reason
+    if data.depends_on is not None:
+        out["depends_on"] = sorted(set(data.depends_on))
+    c.done()
+    return out
+
+
+def clean_evidence(items: list[Evidence]) -> list[dict[str, Any]]:
+    c = Checker()
+    if len(items) > MAX_EVIDENCE:
+        c.fail("evidence", "TOO_MANY", f"Tối đa {MAX_EVIDENCE} tài liệu.", f"At most {MAX_EVIDENCE} documents.")
+    rows = []
+    for index, item in enumerate(items):
+        name = c.check(clean_text, item.name, f"evidence.{index}.name", max_length=300)
+        url = c.check(clean_text, item.url, f"evidence.{index}.url", max_length=1000)
+        if url and not url.startswith(("https://", "http://")):
+            c.fail(
+                f"evidence.{index}.url",
+                "INVALID_URL",
+                "Địa chỉ tài liệu phải bắt đầu bằng http:// hoặc https://.",
+                "A document address starts with http:// or https://.",
+            )
+        sha = (item.sha256 or "").strip().lower()
+        if sha and (len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha)):
+            c.fail(f"evidence.{index}.sha256", "INVALID_DIGEST", "Mã SHA-256 không hợp lệ.", "Not a SHA-256 digest.")
+        media = c.check(clean_optional, item.media_type, f"evidence.{index}.mediaType", max_length=100)
+        rows.append({"name": name, "url": url, "media_type": media, "sha256": sha})
+    c.done()
+    return rows

@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "app.auth.piccolo_app",
         "catalog.piccolo_app",
         "projects.piccolo_app",
+        "catalog.requests.piccolo_app",
     ]
 )

@@ -4,6 +4,8 @@ python -m app.cli migrate
 python -m app.cli seed
 python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
 python -m app.cli serve [--host 127.0.0.1] [--port 8000]
+python -m app.cli mark-overdue          (flag late service requests, promise a new date; cron)
+python -m app.cli send-notifications    (retry pending/failed outbox e-mails)
 """
 
 from __future__ import annotations
@@ -41,6 +43,21 @@ async def create_admin(email: str, name: str, password: str) -> int:
     return await bootstrap_admin(email, name, password)
 
 
+async def requests_command(command: str) -> object:
+    from catalog.requests import notifications, workflow
+
+    if command == "mark-overdue":
+        return {"flagged": await workflow.mark_overdue()}
+    return await notifications.retry_unsent()
+
+
+async def _with_database(command: str) -> object:
+    from app.db import database_lifespan
+
+    async with database_lifespan():
+        return await requests_command(command)
+
+
 def main(argv: list[str] | None = None) -> int:
     _piccolo_conf()
     parser = argparse.ArgumentParser(prog="ttcntt")
@@ -53,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("mark-overdue", help="flag service requests past due and promise a new date")
+    commands.add_parser("send-notifications", help="retry pending and failed outbox messages")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -71,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{error.code}: {error.message_en}", file=sys.stderr)
             return 1
         print(f"admin account id {account_id}")
+    elif args.command in ("mark-overdue", "send-notifications"):
+        print(json.dumps(asyncio.run(_with_database(args.command))))
     elif args.command == "serve":
         import uvicorn
 

@@ -35,6 +35,21 @@ class Settings:
     # OCDS: the registered ocid prefix and the publisher's name in release packages.
     ocds_prefix: str = "ocds-ttcntt-th"
     ocds_publisher: str = "Trung tâm Công nghệ thông tin và Truyền thông tỉnh Thanh Hóa"
+    # Service requests: uploads, deadlines, receipt codes, public tracking, e-mail.
+    upload_dir: Path = field(default_factory=lambda: ROOT / "var" / "uploads")
+    # Per file; Litestar refuses whole request bodies over 10 MB (request_max_body_size) before we see them.
+    max_upload_bytes: int = 5 * 1024 * 1024
+    upload_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
+    working_day_cutoff: str = "15:00"  # received after this local time: counts from the next working day
+    receipt_prefix: str = "TTCNTT"
+    tracking_max_failures: int = 5  # failed public lookups per code or client within the window
+    tracking_window_minutes: int = 15
+    overdue_extension_days: int = 2  # working days added to the promise of an overdue request
+    smtp_host: str = ""  # empty: no SMTP, outbox messages are marked skipped
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "no-reply@ttcntt.thanhhoa.gov.vn"
 
     @property
     def is_postgres(self) -> bool:
@@ -58,6 +73,21 @@ def get_settings() -> Settings:
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib),
         ocds_prefix=env.get("OCDS_PREFIX") or defaults.ocds_prefix,
         ocds_publisher=env.get("OCDS_PUBLISHER") or defaults.ocds_publisher,
+        upload_dir=Path(env["UPLOAD_DIR"]) if env.get("UPLOAD_DIR") else defaults.upload_dir,
+        max_upload_bytes=_int("MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+        upload_types=tuple(t.strip() for t in env["UPLOAD_TYPES"].split(",") if t.strip())
+        if env.get("UPLOAD_TYPES")
+        else defaults.upload_types,
+        working_day_cutoff=env.get("WORKING_DAY_CUTOFF") or defaults.working_day_cutoff,
+        receipt_prefix=env.get("RECEIPT_PREFIX") or defaults.receipt_prefix,
+        tracking_max_failures=_int("TRACKING_MAX_FAILURES", defaults.tracking_max_failures),
+        tracking_window_minutes=_int("TRACKING_WINDOW_MINUTES", defaults.tracking_window_minutes),
+        overdue_extension_days=_int("OVERDUE_EXTENSION_DAYS", defaults.overdue_extension_days),
+        smtp_host=env.get("SMTP_HOST", defaults.smtp_host),
+        smtp_port=_int("SMTP_PORT", defaults.smtp_port),
+        smtp_user=env.get("SMTP_USER", defaults.smtp_user),
+        smtp_password=env.get("SMTP_PASSWORD", defaults.smtp_password),
+        smtp_sender=env.get("SMTP_SENDER") or defaults.smtp_sender,
     )
 
 

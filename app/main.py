@@ -20,6 +20,7 @@ from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping
 from app.requestid import _request_id
+from catalog.requests.http import ROUTES as REQUEST_ROUTES
 from projects.http import ROUTES as PROJECT_ROUTES
 
 log = logging.getLogger("app.http")
@@ -88,9 +89,10 @@ def create_app() -> Litestar:
         graphql_ide="graphiql",
         context_getter=context_getter,
         allow_queries_via_get=True,
+        multipart_uploads_enabled=True,  # service-request documents (GraphQL multipart request spec)
     )
     return Litestar(
-        route_handlers=[graphql, health, *PROJECT_ROUTES],
+        route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES],
         middleware=[request_id_middleware],
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},

@@ -21,7 +21,7 @@ def test_graphql_folder_holds_no_python() -> None:
     assert list((ROOT / "graphql").rglob("*.py")) == []
 
 
-APPS = ["audit", "auth", "catalog", "projects"]
+APPS = ["audit", "auth", "catalog", "projects", "requests"]
 
 
 @pytest.mark.parametrize("app_name", APPS)

@@ -12,6 +12,7 @@ from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import looks_like_api_key
 from app.errors import DomainError, Unauthenticated
 from catalog.api.loaders import CatalogLoaders
+from catalog.requests.api.loaders import RequestsLoaders
 from projects.api.loaders import ProjectsLoaders
 
 LANGUAGES = ("vi", "en")
@@ -23,6 +24,7 @@ class Loaders:
     def __init__(self) -> None:
         self.catalog = CatalogLoaders()
         self.projects = ProjectsLoaders()
+        self.requests = RequestsLoaders()
 
 
 class Context(BaseContext, kw_only=True):

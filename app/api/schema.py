@@ -16,12 +16,14 @@ from app.auth.api.resolvers import AuthMutation, AuthQuery
 from app.config import get_settings
 from catalog.api.mutations import CatalogMutation
 from catalog.api.queries import CatalogQuery
+from catalog.requests.api.mutations import RequestsMutation
+from catalog.requests.api.queries import RequestsQuery
 from graphql import GraphQLError
 from projects.api.mutations import ProjectsMutation
 from projects.api.queries import ProjectsQuery
 
-Query = merge_types("Query", (CatalogQuery, AuthQuery, ProjectsQuery))
-Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation, ProjectsMutation))
+Query = merge_types("Query", (CatalogQuery, AuthQuery, ProjectsQuery, RequestsQuery))
+Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation, ProjectsMutation, RequestsMutation))
 
 
 class Schema(strawberry.Schema):

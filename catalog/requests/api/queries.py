@@ -1,0 +1,92 @@
+"""Request queries: public tracking, a customer's own requests, the staff queue, figures, calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app import clock
+from app.api.pagination import Connection
+from catalog.requests import access, calendar, queue, stats, tracking
+from catalog.requests import enums as request_enums
+from catalog.requests.api.types import (
+    DepartmentRequestStats,
+    RequestStatus,
+    RequestTracking,
+    ServiceRequest,
+    WorkingDayOverride,
+)
+
+
+@strawberry.input
+class RequestQueueFilter:
+    statuses: list[RequestStatus] | None = None  # type: ignore[valid-type]
+    department_code: str | None = None
+    service_code: str | None = None
+    assignee_id: strawberry.ID | None = None
+    overdue: bool | None = None
+    submitted_from: date | None = strawberry.field(default=None, description="Local date, inclusive.")
+    submitted_to: date | None = strawberry.field(default=None, description="Local date, inclusive.")
+
+    def to_fields(self) -> queue.QueueFields:
+        assignee = str(self.assignee_id) if self.assignee_id is not None else None
+        return queue.QueueFields(
+            statuses=tuple(request_enums.RequestStatus(s) for s in self.statuses or []),
+            department_code=self.department_code,
+            service_code=self.service_code,
+            assignee_id=int(assignee) if assignee and assignee.isdigit() else (-1 if assignee else None),
+            overdue=self.overdue,
+            submitted_from=self.submitted_from,
+            submitted_to=self.submitted_to,
+        )
+
+
+def _client(info: Info) -> str | None:
+    request = getattr(info.context, "request", None)
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None)
+
+
+@strawberry.type
+class RequestsQuery:
+    @strawberry.field(
+        description="Public: status, steps and due date of a request by receipt code plus the phone or "
+        "e-mail given at submission. Unknown codes and wrong pairs answer NOT_FOUND alike; repeated "
+        "failures answer RATE_LIMITED."
+    )
+    async def track_request(self, info: Info, code: str, contact: str) -> RequestTracking:
+        return RequestTracking(row=await tracking.track(code, contact, _client(info)))
+
+    @strawberry.field(description="A request by receipt code: for its customer and its department's staff.")
+    async def service_request(self, info: Info, code: str) -> ServiceRequest:
+        return ServiceRequest(row=await access.readable(info.context.principal, code))
+
+    @strawberry.field(description="The signed-in customer's requests, newest first.")
+    async def my_requests(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ServiceRequest]:
+        page = await queue.my_requests(info.context.principal, first, after)
+        return Connection.of(page, lambda row: ServiceRequest(row=row))
+
+    @strawberry.field(description="Staff queue (operators: their departments; admin: all), newest first.")
+    async def request_queue(
+        self, info: Info, filter: RequestQueueFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[ServiceRequest]:
+        fields = filter.to_fields() if filter else queue.QueueFields()
+        page = await queue.staff_queue(info.context.principal, fields, first, after)
+        return Connection.of(page, lambda row: ServiceRequest(row=row))
+
+    @strawberry.field(description="Per-department figures for requests received between two local dates.")
+    async def request_stats(
+        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date
+    ) -> list[DepartmentRequestStats]:
+        rows = await stats.department_stats(info.context.principal, from_, to, clock.local_today())
+        return [DepartmentRequestStats(figures=f) for f in rows]
+
+    @strawberry.field(description="Announced extra days off and extra working days of a year (staff).")
+    async def working_day_overrides(self, info: Info, year: int) -> list[WorkingDayOverride]:
+        rows = await calendar.list_overrides(info.context.principal, year)
+        return [WorkingDayOverride(day=r["day"], kind=request_enums.OverrideKind(r["kind"])) for r in rows]

@@ -1,0 +1,268 @@
+"""GraphQL types of service requests, named as in the SDL. Each wraps a repository row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.api.scalars import Vnd
+from app.vat import VatRate as VatRateEnum
+from catalog.api.types import Channel, Department, Plan, Service
+from catalog.requests import enums
+from catalog.requests.stats import DepartmentFigures
+
+RequestStatus = strawberry.enum(enums.RequestStatus, description="Where a service request stands.")
+RequestAction = strawberry.enum(enums.RequestAction, description="A step of the request workflow.")
+WorkingDayOverrideKind = strawberry.enum(enums.OverrideKind, name="WorkingDayOverrideKind")
+
+
+@strawberry.type(description="One step in a request's history.")
+class RequestStep:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def action(self) -> str:
+        return str(self.row["action"])
+
+    @strawberry.field
+    def from_status(self) -> str:
+        return str(self.row["from_status"])
+
+    @strawberry.field
+    def to_status(self) -> str:
+        return str(self.row["to_status"])
+
+    @strawberry.field
+    def at(self) -> datetime:
+        return self.row["created_at"]
+
+
+@strawberry.type(description="A step with who took it and the comment (customer and staff view).")
+class RequestEvent(RequestStep):
+    @strawberry.field
+    def actor(self) -> str:
+        return str(self.row["actor_label"])
+
+    @strawberry.field
+    def comment(self) -> str:
+        return str(self.row["comment"])
+
+
+@strawberry.type
+class RequestDocument:
+    row: strawberry.Private[dict[str, Any]]
+    code: strawberry.Private[str]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["id"]))
+
+    @strawberry.field(description="Index in the service's requiredDocuments.")
+    def requirement(self) -> int:
+        return int(self.row["requirement"])
+
+    @strawberry.field
+    def filename(self) -> str:
+        return str(self.row["filename"])
+
+    @strawberry.field
+    def content_type(self) -> str:
+        return str(self.row["content_type"])
+
+    @strawberry.field
+    def size(self) -> int:
+        return int(self.row["size"])
+
+    @strawberry.field
+    def sha256(self) -> str:
+        return str(self.row["sha256"])
+
+    @strawberry.field(description="HTTP path of the file; served to the request's customer and staff only.")
+    def download_path(self) -> str:
+        return f"/requests/{self.code}/documents/{self.row['id']}"
+
+
+@strawberry.type(description="What anyone with the receipt code and contact sees: no personal data.")
+class RequestTracking:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def code(self) -> str:
+        return str(self.row["code"])
+
+    @strawberry.field
+    def status(self) -> RequestStatus:  # type: ignore[valid-type]
+        return enums.RequestStatus(self.row["status"])
+
+    @strawberry.field
+    async def service(self, info: Info) -> Service:
+        return Service(row=await info.context.loaders.requests.service.load(self.row["service"]))
+
+    @strawberry.field
+    def submitted_at(self) -> datetime:
+        return self.row["submitted_at"]
+
+    @strawberry.field
+    def received_at(self) -> datetime | None:
+        return self.row["received_at"]
+
+    @strawberry.field(description="Local date (Asia/Ho_Chi_Minh) by which the result is due.")
+    def due_date(self) -> date | None:
+        return self.row["due_date"]
+
+    @strawberry.field(description="New date promised after the request became overdue.")
+    def promised_date(self) -> date | None:
+        return self.row["promised_date"]
+
+    @strawberry.field
+    def overdue(self) -> bool:
+        return bool(self.row["overdue"])
+
+    @strawberry.field
+    def apology_note(self) -> str:
+        return str(self.row["apology_note"])
+
+    @strawberry.field
+    async def steps(self, info: Info) -> list[RequestStep]:
+        return [RequestStep(row=r) for r in await info.context.loaders.requests.events.load(self.row["id"])]
+
+
+@strawberry.type(description="A service request as its customer and the department's staff see it.")
+class ServiceRequest(RequestTracking):
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["id"]))
+
+    @strawberry.field
+    async def plan(self, info: Info) -> Plan:
+        return Plan(row=await info.context.loaders.requests.plan.load(self.row["plan"]))
+
+    @strawberry.field
+    async def department(self, info: Info) -> Department:
+        return Department(row=await info.context.loaders.catalog.department.load(self.row["department"]))
+
+    @strawberry.field
+    def channel(self) -> Channel:  # type: ignore[valid-type]
+        from catalog.enums import Channel as ChannelEnum
+
+        return ChannelEnum(self.row["channel"])
+
+    @strawberry.field
+    def quantity(self) -> int:
+        return int(self.row["quantity"])
+
+    @strawberry.field(description="Unit price before VAT captured at submission.")
+    def unit_amount(self) -> Vnd:
+        return Vnd(int(self.row["unit_amount"]))
+
+    @strawberry.field
+    def vat_rate(self) -> str:
+        return VatRateEnum(self.row["vat_rate"]).invoice_label
+
+    @strawberry.field
+    def amount(self) -> Vnd:
+        return Vnd(int(self.row["amount"]))
+
+    @strawberry.field
+    def vat_amount(self) -> Vnd:
+        return Vnd(int(self.row["vat_amount"]))
+
+    @strawberry.field
+    def total_amount(self) -> Vnd:
+        return Vnd(int(self.row["total_amount"]))
+
+    @strawberry.field
+    def fee_amount(self) -> Vnd:
+        return Vnd(int(self.row["fee_amount"]))
+
+    @strawberry.field(description="Working days for the channel, captured at submission.")
+    def processing_days(self) -> int:
+        return int(self.row["processing_days"])
+
+    @strawberry.field
+    def desired_start(self) -> date | None:
+        return self.row["desired_start"]
+
+    @strawberry.field
+    def desired_end(self) -> date | None:
+        return self.row["desired_end"]
+
+    @strawberry.field
+    def notes(self) -> str:
+        return str(self.row["notes"])
+
+    @strawberry.field
+    def contact_name(self) -> str:
+        return str(self.row["contact_name"])
+
+    @strawberry.field
+    def contact_phone(self) -> str:
+        return str(self.row["contact_phone"])
+
+    @strawberry.field
+    def contact_email(self) -> str:
+        return str(self.row["contact_email"])
+
+    @strawberry.field
+    def assignee_id(self) -> strawberry.ID | None:
+        value = self.row["assignee"]
+        return strawberry.ID(str(value)) if value is not None else None
+
+    @strawberry.field
+    def rejection_reason(self) -> str:
+        return str(self.row["rejection_reason"])
+
+    @strawberry.field
+    def completed_at(self) -> datetime | None:
+        return self.row["completed_at"]
+
+    @strawberry.field
+    def version(self) -> int:
+        return int(self.row["version"])
+
+    @strawberry.field
+    async def events(self, info: Info) -> list[RequestEvent]:
+        return [RequestEvent(row=r) for r in await info.context.loaders.requests.events.load(self.row["id"])]
+
+    @strawberry.field
+    async def documents(self, info: Info) -> list[RequestDocument]:
+        rows = await info.context.loaders.requests.documents.load(self.row["id"])
+        return [RequestDocument(row=r, code=self.row["code"]) for r in rows]
+
+
+@strawberry.type
+class WorkingDayOverride:
+    day: date
+    kind: WorkingDayOverrideKind  # type: ignore[valid-type]
+
+
+@strawberry.type(description="Figures of one department for a period (requests received in it).")
+class DepartmentRequestStats:
+    figures: strawberry.Private[DepartmentFigures]
+
+    @strawberry.field
+    def department(self) -> Department:
+        return Department(row=self.figures.department)
+
+    @strawberry.field
+    def received(self) -> int:
+        return self.figures.received
+
+    @strawberry.field
+    def completed_on_time(self) -> int:
+        return self.figures.completed_on_time
+
+    @strawberry.field
+    def completed_late(self) -> int:
+        return self.figures.completed_late
+
+    @strawberry.field
+    def open_overdue(self) -> int:
+        return self.figures.open_overdue
+
+    @strawberry.field(description="Average working days from receipt to completion; null when none completed.")
+    def average_working_days(self) -> float | None:
+        return self.figures.average_working_days

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from catalog.requests.tables import (
+    Notification,
+    ReceiptCounter,
+    RequestDocument,
+    RequestEvent,
+    ServiceRequest,
+    StaffDepartment,
+    TrackingAttempt,
+    WorkingDayOverride,
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+APP_CONFIG = AppConfig(
+    app_name="requests",
+    migrations_folder_path=str(ROOT / "migrations" / "requests"),
+    table_classes=[
+        ServiceRequest,
+        RequestEvent,
+        RequestDocument,
+        StaffDepartment,
+        WorkingDayOverride,
+        Notification,
+        TrackingAttempt,
+        ReceiptCounter,
+    ],
+    migration_dependencies=["catalog.piccolo_app", "app.auth.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,253 @@
+"""Every query of the service-request domain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from catalog.requests.enums import CLOCK_RUNNING, NotificationStatus
+from catalog.requests.tables import (
+    Notification,
+    ReceiptCounter,
+    RequestDocument,
+    RequestEvent,
+    ServiceRequest,
+    StaffDepartment,
+    TrackingAttempt,
+    WorkingDayOverride,
+)
+
+# --- receipt counter ----------------------------------------------------------------------------
+
+
+async def next_sequence(day_key: str) -> int:
+    """Call inside a transaction: creates the day's row if missing, then increments it atomically."""
+    await ReceiptCounter.raw(
+        "INSERT INTO receipt_counter (day, last) VALUES ({}, 0) ON CONFLICT (day) DO NOTHING", day_key
+    )
+    rows = await ReceiptCounter.raw("UPDATE receipt_counter SET last = last + 1 WHERE day = {} RETURNING last", day_key)
+    return int(rows[0]["last"])
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+async def insert_request(values: dict[str, Any]) -> int:
+    rows = await ServiceRequest.insert(ServiceRequest(**values)).returning(ServiceRequest.id)
+    return int(rows[0]["id"])
+
+
+async def request_by_code(code: str) -> dict[str, Any] | None:
+    return await ServiceRequest.select().where(ServiceRequest.code == code).first()
+
+
+async def request_by_id(request_id: int) -> dict[str, Any] | None:
+    return await ServiceRequest.select().where(ServiceRequest.id == request_id).first()
+
+
+async def update_request(request_id: int, expected_version: int, values: dict[Any, Any]) -> bool:
+    rows = await (
+        ServiceRequest.update({**values, ServiceRequest.version: expected_version + 1})
+        .where((ServiceRequest.id == request_id) & (ServiceRequest.version == expected_version))
+        .returning(ServiceRequest.id)
+    )
+    return bool(rows)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    department_ids: tuple[int, ...] | None = None  # None: every department (admin)
+    customer_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    service_id: int | None = None
+    assignee_id: int | None = None
+    overdue: bool | None = None
+    submitted_from: datetime | None = None
+    submitted_before: datetime | None = None
+
+
+def _filtered(query: Any, f: QueueFilter) -> Any:
+    if f.department_ids is not None:
+        query = query.where(ServiceRequest.department.is_in(list(f.department_ids) or [-1]))
+    if f.customer_id is not None:
+        query = query.where(ServiceRequest.customer == f.customer_id)
+    if f.statuses:
+        query = query.where(ServiceRequest.status.is_in(list(f.statuses)))
+    if f.service_id is not None:
+        query = query.where(ServiceRequest.service == f.service_id)
+    if f.assignee_id is not None:
+        query = query.where(ServiceRequest.assignee == f.assignee_id)
+    if f.overdue is not None:
+        query = query.where(ServiceRequest.overdue == f.overdue)
+    if f.submitted_from is not None:
+        query = query.where(ServiceRequest.submitted_at >= f.submitted_from)
+    if f.submitted_before is not None:
+        query = query.where(ServiceRequest.submitted_at < f.submitted_before)
+    return query
+
+
+async def request_page(f: QueueFilter, after_id: int | None, limit: int) -> list[dict[str, Any]]:
+    """Newest first, keyset on id; limit + 1 rows tell whether there is more."""
+    query = _filtered(ServiceRequest.select(), f).order_by(ServiceRequest.id, ascending=False).limit(limit)
+    if after_id is not None:
+        query = query.where(ServiceRequest.id < after_id)
+    return await query
+
+
+async def count_requests(f: QueueFilter) -> int:
+    return await _filtered(ServiceRequest.count(), f)
+
+
+async def past_due(today: date) -> list[dict[str, Any]]:
+    """Running requests whose due date (or promise) has passed and are not yet flagged."""
+    return await ServiceRequest.select().where(
+        ServiceRequest.status.is_in([s.value for s in CLOCK_RUNNING])
+        & (ServiceRequest.overdue == False)  # noqa: E712 - SQL comparison
+        & (ServiceRequest.due_date < today)
+    )
+
+
+async def received_between(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    return await ServiceRequest.select(
+        ServiceRequest.department,
+        ServiceRequest.status,
+        ServiceRequest.received_at,
+        ServiceRequest.due_date,
+        ServiceRequest.promised_date,
+        ServiceRequest.completed_at,
+    ).where((ServiceRequest.received_at >= start) & (ServiceRequest.received_at < end))
+
+
+# --- events, documents --------------------------------------------------------------------------
+
+
+async def insert_event(values: dict[str, Any]) -> None:
+    await RequestEvent.insert(RequestEvent(**values))
+
+
+async def events_by_requests(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        rows = await RequestEvent.select().where(RequestEvent.request.is_in(ids)).order_by(RequestEvent.id)
+        for row in rows:
+            grouped[row["request"]].append(row)
+    return grouped
+
+
+async def insert_document(values: dict[str, Any]) -> None:
+    await RequestDocument.insert(RequestDocument(**values))
+
+
+async def documents_by_requests(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        rows = await RequestDocument.select().where(RequestDocument.request.is_in(ids)).order_by(RequestDocument.id)
+        for row in rows:
+            grouped[row["request"]].append(row)
+    return grouped
+
+
+async def document_by_id(document_id: int) -> dict[str, Any] | None:
+    return await RequestDocument.select().where(RequestDocument.id == document_id).first()
+
+
+# --- staff departments, calendar ----------------------------------------------------------------
+
+
+async def departments_of(account_id: int) -> list[int]:
+    rows = await StaffDepartment.select(StaffDepartment.department).where(StaffDepartment.account == account_id)
+    return [row["department"] for row in rows]
+
+
+async def add_membership(account_id: int, department_id: int) -> None:
+    exists = await StaffDepartment.exists().where(
+        (StaffDepartment.account == account_id) & (StaffDepartment.department == department_id)
+    )
+    if not exists:
+        await StaffDepartment.insert(StaffDepartment(account=account_id, department=department_id))
+
+
+async def overrides_between(start: date, end: date) -> list[tuple[date, str]]:
+    rows = await WorkingDayOverride.select().where((WorkingDayOverride.day >= start) & (WorkingDayOverride.day <= end))
+    return [(row["day"], row["kind"]) for row in rows]
+
+
+async def all_overrides() -> list[dict[str, Any]]:
+    return await WorkingDayOverride.select().order_by(WorkingDayOverride.day)
+
+
+async def override_on(day: date) -> dict[str, Any] | None:
+    return await WorkingDayOverride.select().where(WorkingDayOverride.day == day).first()
+
+
+async def upsert_override(day: date, kind: str, note: str) -> None:
+    if await override_on(day):
+        await WorkingDayOverride.update({WorkingDayOverride.kind: kind, WorkingDayOverride.note: note}).where(
+            WorkingDayOverride.day == day
+        )
+    else:
+        await WorkingDayOverride.insert(WorkingDayOverride(day=day, kind=kind, note=note))
+
+
+async def delete_override(day: date) -> None:
+    await WorkingDayOverride.delete().where(WorkingDayOverride.day == day)
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+async def insert_notification(values: dict[str, Any]) -> int:
+    rows = await Notification.insert(Notification(**values)).returning(Notification.id)
+    return int(rows[0]["id"])
+
+
+async def notifications_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    return await Notification.select().where(Notification.id.is_in(ids)) if ids else []
+
+
+async def unsent_notifications(limit: int) -> list[dict[str, Any]]:
+    statuses = [NotificationStatus.PENDING.value, NotificationStatus.FAILED.value]
+    return await Notification.select().where(Notification.status.is_in(statuses)).order_by(Notification.id).limit(limit)
+
+
+async def update_notification(notification_id: int, values: dict[Any, Any]) -> None:
+    await Notification.update(values).where(Notification.id == notification_id)
+
+
+# --- tracking attempts --------------------------------------------------------------------------
+
+
+async def count_attempts(keys: list[str], since: datetime) -> int:
+    return await TrackingAttempt.count().where(TrackingAttempt.key.is_in(keys) & (TrackingAttempt.created_at >= since))
+
+
+async def max_attempts_per_key(keys: list[str], since: datetime) -> int:
+    counts = [
+        await TrackingAttempt.count().where((TrackingAttempt.key == key) & (TrackingAttempt.created_at >= since))
+        for key in keys
+    ]
+    return max(counts, default=0)
+
+
+async def record_attempt(keys: list[str], at: datetime, forget_before: datetime) -> None:
+    """Stores a failure and forgets failures too old to matter (the table stays small)."""
+    await TrackingAttempt.delete().where(TrackingAttempt.created_at < forget_before)
+    await TrackingAttempt.insert(*[TrackingAttempt(key=key, created_at=at) for key in keys])
+
+
+# --- reads of neighbouring tables (catalog plans, staff accounts) -------------------------------
+
+
+async def plans_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    from catalog.tables import Plan
+
+    return await Plan.select().where(Plan.id.is_in(ids)) if ids else []
+
+
+async def account_kind(account_id: int) -> str | None:
+    from app.auth.tables import Account
+
+    row = await Account.select(Account.kind).where(Account.id == account_id).first()
+    return row["kind"] if row else None

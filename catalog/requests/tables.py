@@ -1,0 +1,127 @@
+from piccolo.columns import (
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.auth.tables import Account
+from catalog.tables import Department, Plan, Service
+
+
+class ServiceRequest(Table, tablename="service_request"):
+    """A request for a service. Price, VAT rate and processing days are captured at submission."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    code = Varchar(length=40, unique=True)  # receipt code (mã hồ sơ)
+    service = ForeignKey(Service, on_delete=OnDelete.restrict, index=True)
+    plan = ForeignKey(Plan, on_delete=OnDelete.restrict)
+    department = ForeignKey(Department, on_delete=OnDelete.restrict, index=True)
+    customer = ForeignKey(Account, on_delete=OnDelete.restrict, null=True, default=None, index=True)
+    channel = Varchar(length=20)
+    quantity = Integer()
+    unit_amount = BigInt()  # VND before VAT, captured
+    vat_rate = Varchar(length=8)  # captured
+    amount = BigInt()  # unit_amount * quantity
+    vat_amount = BigInt()
+    total_amount = BigInt()
+    fee_amount = BigInt(default=0)  # channel fee, captured
+    processing_days = Integer()  # working days for the channel, captured
+    desired_start = Date(null=True, default=None)
+    desired_end = Date(null=True, default=None)
+    notes = Text(default="")
+    contact_name = Varchar(length=200)
+    contact_phone = Varchar(length=20, default="")
+    contact_email = Varchar(length=254, default="")
+    status = Varchar(length=30, index=True)  # RequestStatus
+    assignee = ForeignKey(Account, on_delete=OnDelete.set_null, null=True, default=None, index=True)
+    submitted_at = Timestamptz(default=TimestamptzNow())
+    received_at = Timestamptz(null=True, default=None)
+    due_date = Date(null=True, default=None)  # local date (Asia/Ho_Chi_Minh)
+    paused_at = Timestamptz(null=True, default=None)
+    overdue = Boolean(default=False, index=True)
+    promised_date = Date(null=True, default=None)  # new date promised after becoming overdue
+    apology_note = Text(default="")
+    rejection_reason = Text(default="")
+    completed_at = Timestamptz(null=True, default=None)
+    version = Integer(default=1)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class RequestEvent(Table, tablename="request_event"):
+    id: Serial  # created by Piccolo; declared for type checkers
+    request = ForeignKey(ServiceRequest, on_delete=OnDelete.cascade, index=True)
+    action = Varchar(length=40)
+    from_status = Varchar(length=30, default="")
+    to_status = Varchar(length=30)
+    actor_id = BigInt(null=True, default=None)
+    actor_label = Varchar(length=254)
+    comment = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RequestDocument(Table, tablename="request_document"):
+    id: Serial  # created by Piccolo; declared for type checkers
+    request = ForeignKey(ServiceRequest, on_delete=OnDelete.cascade, index=True)
+    requirement = Integer()  # index into the service's required_documents
+    filename = Varchar(length=255)
+    content_type = Varchar(length=100)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    stored_path = Varchar(length=500)  # relative to the upload folder
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class StaffDepartment(Table, tablename="staff_department"):
+    """Which department's queue a staff member works in."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    department = ForeignKey(Department, on_delete=OnDelete.cascade, index=True)
+    # unique (account, department): a unique index made in the second migration
+
+
+class WorkingDayOverride(Table, tablename="working_day_override"):
+    id: Serial  # created by Piccolo; declared for type checkers
+    day = Date(unique=True)
+    kind = Varchar(length=20)  # OverrideKind
+    note = Text(default="")
+
+
+class Notification(Table, tablename="notification"):
+    """Outbox: every message to a customer, written in the transaction of the change, sent after commit."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    request = ForeignKey(ServiceRequest, on_delete=OnDelete.cascade, null=True, default=None, index=True)
+    recipient = Varchar(length=254)
+    subject = Varchar(length=300)
+    body = Text()
+    status = Varchar(length=20, index=True)  # NotificationStatus
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class TrackingAttempt(Table, tablename="tracking_attempt"):
+    """Failed public lookups, counted in the database so every process sees the same limit."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    key = Varchar(length=120, index=True)  # "code:<code>" or "client:<address>"
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class ReceiptCounter(Table, tablename="receipt_counter"):
+    """One row per local day: the last sequence number handed out."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    day = Varchar(length=8, unique=True)  # YYMMDD
+    last = Integer(default=0)

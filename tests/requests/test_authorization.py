@@ -1,0 +1,163 @@
+"""Authorization matrix over every requests mutation: anonymous, customer, other customer, catalog
+manager (staff without the operator role), operator of another department, operator, admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.requests.helpers import (
+    ADD_STAFF,
+    ASSIGN,
+    MARK_OVERDUE,
+    SET_OVERRIDE,
+    TRANSITION,
+    People,
+    guest_input,
+    plan_id,
+    snapshot,
+    submit,
+)
+from tests.support import Api
+
+WHO = ["anonymous", "customer", "other_customer", "manager", "other_operator", "operator", "admin"]
+
+
+def token(people: People, who: str) -> str | None:
+    return None if who == "anonymous" else getattr(people, who)
+
+
+def first_error(payload: dict) -> str | None:  # type: ignore[type-arg]
+    return payload["errors"][0]["code"] if payload["errors"] else None
+
+
+async def _owned_request(client: Api, people: People) -> str:
+    plan = await plan_id(client, "HTS-DC-03", "STORAGE")
+    base = {"serviceCode": "HTS-DC-03", "planId": plan, "channel": "ONLINE", "quantity": 1}
+    return (await submit(client, base, token=people.customer)).data["submitServiceRequest"]["request"]["code"]
+
+
+RECEIVE_EXPECTED = {
+    "anonymous": "UNAUTHENTICATED",
+    "customer": "FORBIDDEN",
+    "other_customer": "FORBIDDEN",
+    "manager": "FORBIDDEN",
+    "other_operator": "NOT_YOUR_DEPARTMENT",
+    "operator": None,
+    "admin": None,
+}
+
+CANCEL_EXPECTED = {
+    "anonymous": "UNAUTHENTICATED",
+    "customer": None,
+    "other_customer": "NOT_FOUND",
+    "manager": "FORBIDDEN",
+    "other_operator": "FORBIDDEN",
+    "operator": "FORBIDDEN",
+    "admin": "FORBIDDEN",
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_receive_is_for_operators_of_the_department(client: Api, people: People, who: str) -> None:
+    code = await _owned_request(client, people)
+    before = await snapshot()
+    result = await client.gql(TRANSITION, {"code": code, "action": "RECEIVE"}, token=token(people, who))
+    assert first_error(result.data["transitionServiceRequest"]) == RECEIVE_EXPECTED[who]
+    if RECEIVE_EXPECTED[who]:
+        assert await snapshot() == before
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_cancel_is_for_the_customer_who_owns_it(client: Api, people: People, who: str) -> None:
+    code = await _owned_request(client, people)
+    before = await snapshot()
+    result = await client.gql(TRANSITION, {"code": code, "action": "CANCEL"}, token=token(people, who))
+    assert first_error(result.data["transitionServiceRequest"]) == CANCEL_EXPECTED[who]
+    if CANCEL_EXPECTED[who]:
+        assert await snapshot() == before
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_submit_is_for_guests_and_customers(client: Api, people: People, who: str) -> None:
+    plan = await plan_id(client, "HTS-DC-03", "STORAGE")
+    result = await submit(client, guest_input(plan), token=token(people, who))
+    expected = None if who in ("anonymous", "customer", "other_customer") else "FORBIDDEN"
+    assert first_error(result.data["submitServiceRequest"]) == expected
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_assign_is_for_operators_of_the_department(client: Api, people: People, who: str) -> None:
+    code = await _owned_request(client, people)
+    result = await client.gql(ASSIGN, {"code": code, "assigneeId": people.operator_id}, token=token(people, who))
+    expected = dict(RECEIVE_EXPECTED, other_customer="FORBIDDEN")
+    assert first_error(result.data["assignServiceRequest"]) == expected[who]
+    if expected[who] is None:
+        assert result.data["assignServiceRequest"]["request"]["assigneeId"] == people.operator_id
+
+
+async def test_an_assignee_must_work_in_the_department(client: Api, people: People) -> None:
+    code = await _owned_request(client, people)
+    other_id = (await client.gql("{ me { id } }", token=people.other_operator)).data["me"]["id"]
+    result = await client.gql(ASSIGN, {"code": code, "assigneeId": other_id}, token=people.operator)
+    assert first_error(result.data["assignServiceRequest"]) == "ASSIGNEE_NOT_IN_DEPARTMENT"
+
+
+STAFF_ONLY = {
+    "anonymous": "UNAUTHENTICATED",
+    "customer": "FORBIDDEN",
+    "other_customer": "FORBIDDEN",
+    "manager": "FORBIDDEN",
+    "other_operator": None,
+    "operator": None,
+    "admin": None,
+}
+ADMIN_ONLY = dict(STAFF_ONLY, other_operator="FORBIDDEN", operator="FORBIDDEN")
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_mark_overdue_is_for_operators(client: Api, people: People, who: str) -> None:
+    result = await client.gql(MARK_OVERDUE, token=token(people, who))
+    assert first_error(result.data["markOverdueRequests"]) == STAFF_ONLY[who]
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_working_day_overrides_are_for_admins(client: Api, people: People, who: str) -> None:
+    variables = {"day": "2026-03-07", "kind": "EXTRA_WORKING_DAY", "note": "Làm bù"}
+    result = await client.gql(SET_OVERRIDE, variables, token=token(people, who))
+    assert first_error(result.data["setWorkingDayOverride"]) == ADMIN_ONLY[who]
+    removed = await client.gql(
+        'mutation { removeWorkingDayOverride(day: "2026-03-07") { errors { code } } }', token=token(people, who)
+    )
+    assert first_error(removed.data["removeWorkingDayOverride"]) == ADMIN_ONLY[who]
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_department_membership_is_for_admins(client: Api, people: People, who: str) -> None:
+    variables = {"accountId": people.operator_id, "departmentCode": "KHTH"}
+    result = await client.gql(ADD_STAFF, variables, token=token(people, who))
+    assert first_error(result.data["addStaffToDepartment"]) == ADMIN_ONLY[who]
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_the_queue_and_figures_are_for_operators(client: Api, people: People, who: str) -> None:
+    queue = await client.gql("{ requestQueue { totalCount } }", token=token(people, who))
+    stats = await client.gql(
+        '{ requestStats(from: "2026-01-01", to: "2026-12-31") { received } }', token=token(people, who)
+    )
+    expected = [STAFF_ONLY[who]] if STAFF_ONLY[who] else []
+    assert queue.error_codes == expected
+    assert stats.error_codes == expected
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_resubmit_is_for_the_customer_who_owns_it(client: Api, people: People, who: str) -> None:
+    from tests.requests.helpers import RESUBMIT, move
+
+    code = await _owned_request(client, people)
+    await move(client, people.operator, code, "RECEIVE")
+    await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
+    before = await snapshot()
+    result = await client.gql(RESUBMIT, {"code": code, "comment": "Xong"}, token=token(people, who))
+    assert first_error(result.data["resubmitServiceRequest"]) == CANCEL_EXPECTED[who]
+    if CANCEL_EXPECTED[who]:
+        assert await snapshot() == before

@@ -42,7 +42,8 @@ def normalize_citizen_id(value: str, today: date, field: str = "citizenId") -> s
         "The citizen ID (CCCD) is not valid (12 digits with a valid province code).",
         field,
     )
-    if len(digits) != 12 or not digits.isdigit():
+    # isascii(): str.isdigit() also accepts other scripts' digits ("٠٣٨…", "０３８…", "²").
+    if len(digits) != 12 or not (digits.isascii() and digits.isdigit()):
         raise invalid
     if int(digits[:3]) not in PROVINCE_CODES:
         raise invalid

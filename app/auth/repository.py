@@ -21,9 +21,10 @@ async def email_exists(email: str) -> bool:
     return await Account.exists().where(Account.email == email)
 
 
-async def insert_account(values: dict[str, Any]) -> int:
-    rows = await Account.insert(Account(**values)).returning(Account.id)
-    return int(rows[0]["id"])
+async def insert_account(values: dict[str, Any]) -> int | None:
+    """The new id, or None when the e-mail is taken: a concurrent insert may win after our check."""
+    rows = await Account.insert(Account(**values)).on_conflict(action="DO NOTHING").returning(Account.id)
+    return int(rows[0]["id"]) if rows else None
 
 
 async def add_sign_in_failure(account_id: int) -> int:
@@ -57,12 +58,24 @@ async def roles_by_accounts(account_ids: list[int]) -> dict[int, list[str]]:
     return result
 
 
-async def add_role(account_id: int, role: Role, granted_by: int | None) -> None:
-    await AccountRole.insert(AccountRole(account=account_id, role=role.value, granted_by=granted_by))
+async def add_role(account_id: int, role: Role, granted_by: int | None) -> bool:
+    """False when the account already had the role (a concurrent grant may win after our check)."""
+    rows = await (
+        AccountRole.insert(AccountRole(account=account_id, role=role.value, granted_by=granted_by))
+        .on_conflict(action="DO NOTHING")
+        .returning(AccountRole.id)
+    )
+    return bool(rows)
 
 
-async def remove_role(account_id: int, role: Role) -> None:
-    await AccountRole.delete().where((AccountRole.account == account_id) & (AccountRole.role == role.value))
+async def remove_role(account_id: int, role: Role) -> bool:
+    """False when the account did not have the role (a concurrent revoke may win after our check)."""
+    rows = await (
+        AccountRole.delete()
+        .where((AccountRole.account == account_id) & (AccountRole.role == role.value))
+        .returning(AccountRole.id)
+    )
+    return bool(rows)
 
 
 async def insert_session(account_id: int, token_hash: str, expires_at: datetime) -> int:

@@ -30,7 +30,8 @@ from app.errors import (
 from app.text import clean_optional, clean_text
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-_PHONE = re.compile(r"^(?:\+84|0)[1-9]\d{8}$")  # Vietnamese mobile/landline, 10 digits
+# Vietnamese numbers: mobile 10 digits; landline 11 digits since 2017 (area code 02x/02xx, e.g. 0237 Thanh Hóa).
+_PHONE = re.compile(r"^(?:\+84|0)(?:[1-9]\d{8}|2\d{9})$")
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ def normalize_phone(value: str | None, field: str = "phone") -> str:
     if phone and not _PHONE.match(phone):
         raise ValidationFailed(
             "INVALID_PHONE",
-            "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0 hoặc +84).",
-            "The phone number is not valid (10 digits starting with 0 or +84).",
+            "Số điện thoại không hợp lệ (di động 10 chữ số, cố định 11 chữ số, bắt đầu bằng 0 hoặc +84).",
+            "The phone number is not valid (10 digits for a mobile, 11 for a landline, starting with 0 or +84).",
             field,
         )
     return phone
@@ -96,7 +97,9 @@ def check_password(value: str, field: str = "password") -> str:
 def _customer_fields(data: SignUpData, details: list[ErrorDetail]) -> dict[str, Any]:
     today = clock.local_today()
     values: dict[str, Any] = {"citizen_id": "", "tax_code": "", "organization_name": ""}
+    known = len(details)
     org = _collect(details, clean_optional, data.organization_name, "organizationName", max_length=300)
+    org_invalid = len(details) > known  # already reported: not "required" as well
     if data.customer_kind is CustomerKind.CITIZEN:
         if not data.citizen_id:
             details.append(
@@ -110,7 +113,7 @@ def _customer_fields(data: SignUpData, details: list[ErrorDetail]) -> dict[str, 
         else:
             values["citizen_id"] = _collect(details, normalize_citizen_id, data.citizen_id, today)
     else:
-        if not org:
+        if not org and not org_invalid:
             details.append(
                 ErrorDetail(
                     "REQUIRED",
@@ -146,7 +149,7 @@ async def sign_up(data: SignUpData) -> IssuedSession:
     password_hash = passwords.hash_password(data.password)  # slow: outside the transaction
     async with transaction():
         if await repository.email_exists(email):
-            raise Conflict("EMAIL_TAKEN", "E-mail này đã được đăng ký.", "This e-mail is already registered.", "email")
+            raise _email_taken()
         account_id = await repository.insert_account(
             {
                 "email": email,
@@ -158,7 +161,13 @@ async def sign_up(data: SignUpData) -> IssuedSession:
                 **extra,
             }
         )
+        if account_id is None:
+            raise _email_taken()
         return await _issue_session(account_id)
+
+
+def _email_taken() -> Conflict:
+    return Conflict("EMAIL_TAKEN", "E-mail này đã được đăng ký.", "This e-mail is already registered.", "email")
 
 
 async def _issue_session(account_id: int) -> IssuedSession:
@@ -242,7 +251,8 @@ async def principal_from_api_key(key: str) -> Principal:
 
 
 def require_admin(principal: Principal) -> None:
-    if principal.is_anonymous:
+    # A partner key is no signed-in account: UNAUTHENTICATED, as for catalog and project edits.
+    if principal.is_anonymous or principal.api_key_id is not None:
         raise unauthenticated()
     if Role.ADMIN not in principal.roles:
         raise forbidden()
@@ -265,7 +275,7 @@ async def _insert_staff(actor: Actor, email: str, full_name: str, password: str,
     password_hash = passwords.hash_password(password)
     async with transaction():
         if await repository.email_exists(email):
-            raise Conflict("EMAIL_TAKEN", "E-mail này đã được đăng ký.", "This e-mail is already registered.", "email")
+            raise _email_taken()
         account_id = await repository.insert_account(
             {
                 "email": email,
@@ -274,11 +284,13 @@ async def _insert_staff(actor: Actor, email: str, full_name: str, password: str,
                 "kind": AccountKind.STAFF.value,
             }
         )
+        if account_id is None:
+            raise _email_taken()
         for role in sorted(set(roles)):
             await repository.add_role(account_id, role, actor.id)
         await audit.record(
             actor, "account.create_staff", "account", account_id, None,
-            {"email": email, "roles": sorted(role.value for role in roles)},
+            {"email": email, "roles": sorted({role.value for role in roles})},
         )  # fmt: skip
         return account_id
 
@@ -292,10 +304,15 @@ async def bootstrap_admin(email: str, full_name: str, password: str) -> int:
         return await _insert_staff(Actor.system(), email, clean_text(full_name, "fullName"), password, [Role.ADMIN])
     if existing["kind"] != AccountKind.STAFF.value:
         raise Conflict("NOT_STAFF", "Tài khoản này là khách hàng.", "This account is a customer account.", "email")
-    if Role.ADMIN not in await repository.roles_of(existing["id"]):
+    before = await repository.roles_of(existing["id"])
+    if Role.ADMIN not in before:
         async with transaction():
-            await repository.add_role(existing["id"], Role.ADMIN, None)
-            await audit.record(Actor.system(), "account.grant_role", "account", existing["id"], None, {"role": "admin"})
+            if not await repository.add_role(existing["id"], Role.ADMIN, None):
+                return int(existing["id"])  # a concurrent run granted it
+            await audit.record(
+                Actor.system(), "account.grant_role", "account", existing["id"],
+                {"roles": sorted(before)}, {"roles": sorted({*before, Role.ADMIN})},
+            )  # fmt: skip
     return int(existing["id"])
 
 
@@ -318,9 +335,8 @@ async def grant_role(principal: Principal, account_id: int, role: Role) -> None:
     await _staff_account(account_id)
     async with transaction():
         before = await repository.roles_of(account_id)
-        if role in before:
-            return
-        await repository.add_role(account_id, role, principal.account_id)
+        if role in before or not await repository.add_role(account_id, role, principal.account_id):
+            return  # held already, or granted by a concurrent request
         await audit.record(
             principal.as_actor(), "account.grant_role", "account", account_id,
             {"roles": sorted(before)}, {"roles": sorted({*before, role})},
@@ -339,9 +355,8 @@ async def revoke_role(principal: Principal, account_id: int, role: Role) -> None
         )
     async with transaction():
         before = await repository.roles_of(account_id)
-        if role not in before:
-            return
-        await repository.remove_role(account_id, role)
+        if role not in before or not await repository.remove_role(account_id, role):
+            return  # not held, or revoked by a concurrent request
         await audit.record(
             principal.as_actor(), "account.revoke_role", "account", account_id,
             {"roles": sorted(before)}, {"roles": sorted(before - {role})},
@@ -350,9 +365,12 @@ async def revoke_role(principal: Principal, account_id: int, role: Role) -> None
 
 async def create_api_key(principal: Principal, name: str, scopes: list[Scope]) -> tuple[dict[str, Any], str]:
     require_admin(principal)
-    clean_name = clean_text(name, "name", max_length=200)
+    details: list[ErrorDetail] = []
+    clean_name = _collect(details, clean_text, name, "name", max_length=200)
     if not scopes:
-        raise ValidationFailed("REQUIRED", "Cần chọn ít nhất một phạm vi.", "Choose at least one scope.", "scopes")
+        details.append(ErrorDetail("REQUIRED", "Cần chọn ít nhất một phạm vi.", "Choose at least one scope.", "scopes"))
+    if details:
+        raise ValidationFailed.many(details)
     prefix, key = tokens.new_api_key()
     async with transaction():
         row = await repository.insert_api_key(
@@ -366,7 +384,7 @@ async def create_api_key(principal: Principal, name: str, scopes: list[Scope]) -
         )
         await audit.record(
             principal.as_actor(), "api_key.create", "api_key", row["id"], None,
-            {"name": clean_name, "prefix": prefix, "scopes": sorted(s.value for s in scopes)},
+            {"name": clean_name, "prefix": prefix, "scopes": sorted({s.value for s in scopes})},
         )  # fmt: skip
     stored = await repository.api_key_by_id(row["id"])
     assert stored is not None

@@ -77,3 +77,16 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setattr(clock, "now", lambda: moment)
 
     yield freeze
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Uploaded files (request documents, milestone evidence) go to a folder of the test's own."""
+    from app.config import get_settings
+
+    folder = tmp_path / "uploads"
+    monkeypatch.setenv("UPLOAD_DIR", str(folder))
+    get_settings.cache_clear()
+    yield folder
+    monkeypatch.delenv("UPLOAD_DIR")
+    get_settings.cache_clear()

@@ -6,29 +6,14 @@ GET /requests/{code}/documents/{id}   with `Authorization: Bearer …`
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from litestar import Request, Response, get
 
 from app.api.context import authenticate, negotiate_language
-from app.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
+from app.api.http import attachment, refusal
+from app.errors import DomainError
 from catalog.requests import access, repository, uploads
-
-_STATUS = {Unauthenticated: 401, PermissionDenied: 403, NotFound: 404}
-
-
-def _refusal(error: DomainError, lang: str) -> Response[bytes]:
-    status = next((code for family, code in _STATUS.items() if isinstance(error, family)), 400)
-    body = {
-        "error": {
-            "code": error.code,
-            "message": error.message_en if lang == "en" else error.message_vi,
-            "messageVi": error.message_vi,
-            "messageEn": error.message_en,
-        }
-    }
-    return Response(json.dumps(body, ensure_ascii=False).encode(), status_code=status, media_type="application/json")
 
 
 async def _document(principal: Any, code: str, document_id: int) -> tuple[dict[str, Any], bytes]:
@@ -46,13 +31,8 @@ async def request_document(request: Request[Any, Any, Any], code: str, document_
         principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
         document, content = await _document(principal, code, document_id)
     except DomainError as error:
-        return _refusal(error, lang)
-    filename = document["filename"].encode("ascii", "replace").decode().replace('"', "")
-    return Response(
-        content,
-        media_type=document["content_type"],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+        return refusal(error, lang)
+    return attachment(content, document["filename"], document["content_type"])
 
 
 ROUTES = [request_document]

@@ -1,7 +1,8 @@
-"""HTTP routes of the projects domain: the Gantt picture and the OCDS release package.
+"""HTTP routes of the projects domain: the Gantt picture, the OCDS release package, evidence files.
 
 Same authorization as GraphQL (projects.access): public projects for anyone, partner keys need
-projects:read, internal projects only for staff. Credentials: `Authorization: Bearer …` or `X-API-Key`.
+projects:read, internal projects and evidence files only for staff. Credentials: `Authorization: Bearer …`
+or `X-API-Key`.
 """
 
 from __future__ import annotations
@@ -12,23 +13,9 @@ from typing import Any
 from litestar import Request, Response, get
 
 from app.api.context import authenticate, negotiate_language
-from app.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
+from app.api.http import attachment, refusal
+from app.errors import DomainError
 from projects import publish
-
-_STATUS = {Unauthenticated: 401, PermissionDenied: 403, NotFound: 404}
-
-
-def _refusal(error: DomainError, lang: str) -> Response[bytes]:
-    status = next((code for family, code in _STATUS.items() if isinstance(error, family)), 400)
-    body = {
-        "error": {
-            "code": error.code,
-            "message": error.message_en if lang == "en" else error.message_vi,
-            "messageVi": error.message_vi,
-            "messageEn": error.message_en,
-        }
-    }
-    return Response(json.dumps(body, ensure_ascii=False).encode(), status_code=status, media_type="application/json")
 
 
 async def _serve(request: Request[Any, Any, Any], code: str, render: Any, media_type: str) -> Response[bytes]:
@@ -37,7 +24,7 @@ async def _serve(request: Request[Any, Any, Any], code: str, render: Any, media_
         principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
         content = await render(principal, code)
     except DomainError as error:
-        return _refusal(error, lang)
+        return refusal(error, lang)
     return Response(content, media_type=media_type, headers={"Cache-Control": "no-store"})
 
 
@@ -60,4 +47,15 @@ async def project_ocds(request: Request[Any, Any, Any], code: str) -> Response[b
     return await _serve(request, code, _ocds, "application/json")
 
 
-ROUTES = [project_gantt, project_ocds]
+@get("/projects/{code:str}/evidence/{evidence_id:int}", include_in_schema=False)
+async def milestone_evidence(request: Request[Any, Any, Any], code: str, evidence_id: int) -> Response[bytes]:
+    lang = negotiate_language(request.headers.get("accept-language"))
+    try:
+        principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
+        row, content = await publish.evidence_file(principal, code, evidence_id)
+    except DomainError as error:
+        return refusal(error, lang)
+    return attachment(content, row["filename"], row["media_type"])
+
+
+ROUTES = [project_gantt, project_ocds, milestone_evidence]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app import files
 from app.errors import ValidationFailed
 from app.text import clean_code, clean_optional, clean_text
 from catalog.inputs import Checker, camel, check_amount
@@ -61,10 +63,13 @@ class MilestoneFields:
 
 @dataclass(frozen=True)
 class Evidence:
+    """A link to where a document is kept, or an uploaded file (exactly one of url and file)."""
+
     name: str
-    url: str
+    url: str | None = None
     media_type: str = ""
     sha256: str = ""
+    file: files.IncomingFile | None = None
 
 
 _PROJECT_TEXT = {
@@ -222,24 +227,46 @@ def clean_milestone_fields(  # noqa: PLR0912 - one branch per field
 
 
 def clean_evidence(items: list[Evidence]) -> list[dict[str, Any]]:
+    """Validated rows; uploaded files are checked here and stored by the caller (app.files.store)."""
     c = Checker()
     if len(items) > MAX_EVIDENCE:
         c.fail("evidence", "TOO_MANY", f"Tối đa {MAX_EVIDENCE} tài liệu.", f"At most {MAX_EVIDENCE} documents.")
     rows = []
     for index, item in enumerate(items):
-        name = c.check(clean_text, item.name, f"evidence.{index}.name", max_length=300)
-        url = c.check(clean_text, item.url, f"evidence.{index}.url", max_length=1000)
+        field = f"evidence.{index}"
+        name = c.check(clean_text, item.name, f"{field}.name", max_length=300)
+        sha = (item.sha256 or "").strip().lower()
+        if sha and (len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha)):
+            c.fail(f"{field}.sha256", "INVALID_DIGEST", "Mã SHA-256 không hợp lệ.", "Not a SHA-256 digest.")
+        if (item.url is None) == (item.file is None):
+            c.fail(
+                field,
+                "EVIDENCE_SOURCE",
+                "Mỗi tài liệu cần đúng một trong hai: tệp tải lên hoặc địa chỉ lưu trữ.",
+                "Each document needs exactly one of an uploaded file or an address.",
+            )
+            continue
+        if item.file is not None:
+            problems = files.check(item.file, f"{field}.file")
+            c.details.extend(problems)
+            if not problems and sha and hashlib.sha256(item.file.data).hexdigest() != sha:
+                c.fail(
+                    f"{field}.sha256",
+                    "DIGEST_MISMATCH",
+                    "Mã SHA-256 không khớp với tệp tải lên.",
+                    "The SHA-256 digest does not match the uploaded file.",
+                )
+            rows.append({"name": name, "url": "", "file": item.file})
+            continue
+        url = c.check(clean_text, item.url, f"{field}.url", max_length=1000)
         if url and not url.startswith(("https://", "http://")):
             c.fail(
-                f"evidence.{index}.url",
+                f"{field}.url",
                 "INVALID_URL",
                 "Địa chỉ tài liệu phải bắt đầu bằng http:// hoặc https://.",
                 "A document address starts with http:// or https://.",
             )
-        sha = (item.sha256 or "").strip().lower()
-        if sha and (len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha)):
-            c.fail(f"evidence.{index}.sha256", "INVALID_DIGEST", "Mã SHA-256 không hợp lệ.", "Not a SHA-256 digest.")
-        media = c.check(clean_optional, item.media_type, f"evidence.{index}.mediaType", max_length=100)
+        media = c.check(clean_optional, item.media_type, f"{field}.mediaType", max_length=100)
         rows.append({"name": name, "url": url, "media_type": media, "sha256": sha})
     c.done()
     return rows

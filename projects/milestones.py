@@ -8,9 +8,10 @@ version its editor read and a stale one is refused.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from app import clock
+from app import clock, files
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.db import transaction
@@ -185,7 +186,7 @@ async def move_milestone(
     await require_editor(principal, project)
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
-    documents = clean_evidence(evidence or [])
+    documents = await _store_files(clean_evidence(evidence or []))
     async with transaction():
         before = await repository.milestone_by_id(milestone_id)
         assert before is not None
@@ -235,6 +236,21 @@ async def move_milestone(
             {"status": target.value, "version": after["version"], "comment": note, "evidence": documents},
         )  # fmt: skip
     return after
+
+
+async def _store_files(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Uploaded evidence goes to disk before the transaction (see app.files); links pass through."""
+    rows = []
+    for doc in documents:
+        upload = doc.pop("file", None)
+        if upload is not None:
+            stored = await asyncio.to_thread(files.store, upload)
+            doc |= {
+                "filename": stored.filename, "media_type": stored.content_type, "size": stored.size,
+                "sha256": stored.sha256, "stored_path": stored.stored_path,
+            }  # fmt: skip
+        rows.append(doc)
+    return rows
 
 
 async def _require_predecessors_accepted(milestone_id: int) -> None:

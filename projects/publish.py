@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from app import clock
+from app import clock, files
 from app.auth.principal import Principal
 from app.config import get_settings
+from app.errors import not_found
 from projects import gantt, ocds, repository
-from projects.access import require_visible
+from projects.access import require_signed_in_staff, require_visible
 from projects.enums import MilestoneStatus
 
 
@@ -18,6 +20,10 @@ def gantt_url(code: str) -> str:
 
 def ocds_url(code: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/projects/{code}/ocds.json"
+
+
+def evidence_path(code: str, evidence_id: int) -> str:
+    return f"/projects/{code}/evidence/{evidence_id}"
 
 
 def bars(milestones: list[dict[str, Any]]) -> list[gantt.Bar]:
@@ -55,3 +61,13 @@ async def ocds_package(principal: Principal, code: str) -> dict[str, Any]:
         today=clock.local_today(),
     )
     return ocds.release_package(project, milestones, partners, publication)
+
+
+async def evidence_file(principal: Principal, code: str, evidence_id: int) -> tuple[dict[str, Any], bytes]:
+    """An uploaded evidence file, for staff (evidence is internal, like the staff Milestone type)."""
+    require_signed_in_staff(principal)
+    project = await repository.project_by_code(code.strip().upper())
+    row = await repository.evidence_by_id(evidence_id)
+    if project is None or row is None or row["project"] != project["id"] or not row["stored_path"]:
+        raise not_found("tài liệu", "Document", "id")
+    return row, await asyncio.to_thread(files.path_of(row["stored_path"]).read_bytes)

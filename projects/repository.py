@@ -273,13 +273,26 @@ async def evidence_by_milestones(milestone_ids: list[int]) -> dict[int, list[dic
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if milestone_ids:
         rows = await (
-            MilestoneEvidence.select()
+            MilestoneEvidence.select(
+                *MilestoneEvidence.all_columns(), MilestoneEvidence.milestone._.project._.code.as_alias("project_code")
+            )
             .where(MilestoneEvidence.milestone.is_in(milestone_ids))
             .order_by(MilestoneEvidence.id)
         )
         for row in rows:
             grouped[row["milestone"]].append(row)
     return grouped
+
+
+async def evidence_by_id(evidence_id: int) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = (
+        await MilestoneEvidence.select(
+            *MilestoneEvidence.all_columns(), MilestoneEvidence.milestone._.project.as_alias("project")
+        )
+        .where(MilestoneEvidence.id == evidence_id)
+        .first()
+    )
+    return row
 
 
 async def insert_evidence(rows: list[dict[str, Any]]) -> None:

@@ -81,7 +81,8 @@ class MilestoneDependency(Table, tablename="milestone_dependency"):
 
 
 class MilestoneEvidence(Table, tablename="milestone_evidence"):
-    """A document attached to a submission (a reference: name, address, digest)."""
+    """A document attached to a submission: an uploaded file (stored_path set, url empty) or a link to
+    where it is kept (url set, stored_path empty)."""
 
     id: Serial  # created by Piccolo; declared for type checkers
     milestone = ForeignKey(Milestone, on_delete=OnDelete.cascade, index=True)
@@ -89,6 +90,9 @@ class MilestoneEvidence(Table, tablename="milestone_evidence"):
     url = Varchar(length=1000)
     media_type = Varchar(length=100, default="")
     sha256 = Varchar(length=64, default="")
+    filename = Varchar(length=200, default="")
+    size = BigInt(default=0)
+    stored_path = Varchar(length=100, default="")
     added_by = BigInt(null=True, default=None)
     added_at = Timestamptz(default=TimestamptzNow())
 

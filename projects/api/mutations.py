@@ -6,8 +6,10 @@ from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from app import files
 from app.api.errors import UserError, attempt
 from app.api.scalars import Vnd
 from projects import enums, milestones, service
@@ -23,7 +25,7 @@ from projects.api.types import (
     ProjectStatus,
     ProjectVisibility,
 )
-from projects.inputs import Evidence, MilestoneFields, ProjectFields
+from projects.inputs import MAX_EVIDENCE, Evidence, MilestoneFields, ProjectFields
 
 
 def _id(value: strawberry.ID) -> int:
@@ -121,12 +123,21 @@ class MilestoneInput:
         )
 
 
-@strawberry.input(description="A document attached to a submission: where it is kept, and its SHA-256.")
+@strawberry.input(
+    description="A document attached to a submission: exactly one of `file` (an upload in a multipart "
+    "request; PDF, JPEG or PNG, checked by content; its type and SHA-256 are computed) or `url` (where it is "
+    "kept). A given sha256 must match the uploaded file."
+)
 class EvidenceInput:
     name: str
-    url: str
+    url: str | None = None
+    file: Upload | None = None
     media_type: str = ""
     sha256: str = ""
+
+    async def to_evidence(self) -> Evidence:
+        upload = await files.read_upload(self.file) if self.file is not None else None
+        return Evidence(self.name, self.url, self.media_type, self.sha256, upload)
 
 
 @strawberry.type
@@ -225,9 +236,9 @@ class ProjectsMutation:
         evidence: list[EvidenceInput] | None = None,
     ) -> MilestonePayload:
         principal, target = info.context.principal, enums.MilestoneStatus(to)
-        documents = [Evidence(e.name, e.url, e.media_type, e.sha256) for e in evidence or []]
-        return _milestone(
-            *await attempt(
-                info, lambda: milestones.move_milestone(principal, _id(id), version, target, comment, documents)
-            )
-        )
+
+        async def run() -> dict[str, Any]:
+            documents = [await e.to_evidence() for e in (evidence or [])[: MAX_EVIDENCE + 1]]
+            return await milestones.move_milestone(principal, _id(id), version, target, comment, documents)
+
+        return _milestone(*await attempt(info, run))

@@ -88,9 +88,26 @@ class MilestoneEvidence:
     def name(self) -> str:
         return str(self.row["name"])
 
-    @strawberry.field
+    @strawberry.field(description="Where the document is kept (links); empty for an uploaded file.")
     def url(self) -> str:
         return str(self.row["url"])
+
+    @strawberry.field(
+        description="For an uploaded file: the HTTP path to download it (GET with a staff bearer token); "
+        "null for links."
+    )
+    def download_path(self) -> str | None:
+        if not self.row["stored_path"]:
+            return None
+        return publish.evidence_path(self.row["project_code"], self.row["id"])
+
+    @strawberry.field(description="The uploaded file's name as sent; empty for links.")
+    def filename(self) -> str:
+        return str(self.row["filename"])
+
+    @strawberry.field(description="The uploaded file's size in bytes; 0 for links.")
+    def size(self) -> int:
+        return int(self.row["size"])
 
     @strawberry.field
     def media_type(self) -> str:

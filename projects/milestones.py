@@ -186,7 +186,7 @@ async def move_milestone(
     await require_editor(principal, project)
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
-    documents = await _store_files(clean_evidence(evidence or []))
+    documents = clean_evidence(evidence or [])
     async with transaction():
         before = await repository.milestone_by_id(milestone_id)
         assert before is not None
@@ -217,6 +217,8 @@ async def move_milestone(
         values = _transition_values(action, target, before, principal, note)
         if not await repository.update_milestone(milestone_id, version, values):
             raise _stale()
+        # Files reach the disk only once every check has passed (a refusal leaves no file behind).
+        documents = await _store_files(documents)
         await repository.insert_evidence(
             [
                 {**doc, "milestone": milestone_id, "added_by": principal.account_id, "added_at": values["updated_at"]}

@@ -176,6 +176,21 @@ async def test_refused_evidence_writes_nothing(client: Api, people: People, uplo
     assert current.data["project"]["milestones"][2] == {"status": "IN_PROGRESS", "version": milestone["version"]}
 
 
+async def test_files_sent_with_a_refused_transition_are_not_kept(client: Api, people: People, upload_dir: Path) -> None:
+    milestone = await in_progress(client, people)
+    uploads = {0: ("bien-ban.pdf", PDF, "application/pdf")}
+    evidence = [{"name": "Biên bản", "file": None}]
+    stale = {**milestone, "version": milestone["version"] - 1}
+    result = await move_with_files(client, people.manager, stale, "SUBMITTED", evidence, uploads)
+    assert [e["code"] for e in result.data["moveMilestone"]["errors"]] == ["STALE_VERSION"]
+    result = await move_with_files(client, people.manager, milestone, "BLOCKED", evidence, uploads)
+    assert [e["code"] for e in result.data["moveMilestone"]["errors"]] == ["REASON_REQUIRED"]
+    result = await move_with_files(client, people.manager, milestone, "ACCEPTED", evidence, uploads)
+    assert [e["code"] for e in result.data["moveMilestone"]["errors"]] == ["INVALID_TRANSITION"]
+    assert await MilestoneEvidence.count() == 0
+    assert files_in(upload_dir) == []
+
+
 async def test_another_projects_manager_cannot_attach_files(client: Api, people: People, upload_dir: Path) -> None:
     milestone = await in_progress(client, people)
     uploads = {0: ("bien-ban.pdf", PDF, "application/pdf")}

@@ -15,7 +15,8 @@ from projects.enums import MilestoneCode, MilestoneType, PppContractType, PppSta
 
 MAX_CAPITAL = 10**15  # one million billion đồng: anything above is a typing error
 FULL_SHARE_BP = 10_000  # shares are basis points: 10000 = 100% of the contract value
-MAX_EVIDENCE = 20
+MAX_EVIDENCE = 20  # per submission
+MAX_EVIDENCE_PER_MILESTONE = 100  # over every submission: the nested evidence list stays bounded
 MAX_MILESTONES = 100  # per project: the nested milestone list stays bounded
 MAX_PEOPLE = 20  # managers, partners per project
 MAX_HISTORY = 200  # events shown per milestone or project (most recent)

@@ -23,6 +23,7 @@ from projects.dependencies import has_cycle, with_replaced
 from projects.enums import MilestoneStatus, ProjectStatus
 from projects.inputs import (
     FULL_SHARE_BP,
+    MAX_EVIDENCE_PER_MILESTONE,
     MAX_MILESTONES,
     Evidence,
     MilestoneFields,
@@ -217,6 +218,13 @@ async def move_milestone(
         values = _transition_values(action, target, before, principal, note)
         if not await repository.update_milestone(milestone_id, version, values):
             raise _stale()
+        if documents and await repository.evidence_count(milestone_id) + len(documents) > MAX_EVIDENCE_PER_MILESTONE:
+            raise ValidationFailed(
+                "TOO_MANY",
+                f"Một mốc có tối đa {MAX_EVIDENCE_PER_MILESTONE} tài liệu.",
+                f"A milestone holds at most {MAX_EVIDENCE_PER_MILESTONE} documents.",
+                "evidence",
+            )
         # Files reach the disk only once every check has passed (a refusal leaves no file behind).
         documents = await _store_files(documents)
         await repository.insert_evidence(

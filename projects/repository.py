@@ -295,6 +295,10 @@ async def evidence_by_id(evidence_id: int) -> dict[str, Any] | None:
     return row
 
 
+async def evidence_count(milestone_id: int) -> int:
+    return int(await MilestoneEvidence.count().where(MilestoneEvidence.milestone == milestone_id))
+
+
 async def insert_evidence(rows: list[dict[str, Any]]) -> None:
     if rows:
         await MilestoneEvidence.insert(*[MilestoneEvidence(**row) for row in rows])

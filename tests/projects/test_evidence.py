@@ -200,3 +200,22 @@ async def test_another_projects_manager_cannot_attach_files(client: Api, people:
     assert [e["code"] for e in result.data["moveMilestone"]["errors"]] == ["NOT_MANAGER_OF_PROJECT"]
     assert await MilestoneEvidence.count() == 0
     assert files_in(upload_dir) == []  # refused before anything reaches the disk
+
+
+async def test_a_milestone_holds_a_bounded_number_of_documents(client: Api, people: People) -> None:
+    milestone = await in_progress(client, people)
+    await MilestoneEvidence.insert(
+        *[
+            MilestoneEvidence(milestone=int(milestone["id"]), name=f"Tài liệu {i}", url="https://x.vn/a.pdf")
+            for i in range(99)
+        ]
+    )
+    links = [{"name": "Thêm 1", "url": "https://x.vn/1.pdf"}, {"name": "Thêm 2", "url": "https://x.vn/2.pdf"}]
+    variables = {"id": milestone["id"], "version": milestone["version"], "to": "SUBMITTED", "evidence": links}
+    result = await client.gql(MOVE_WITH_FILES, variables, token=people.manager)
+    assert [(e["field"], e["code"]) for e in result.data["moveMilestone"]["errors"]] == [("evidence", "TOO_MANY")]
+    assert await MilestoneEvidence.count() == 99
+
+    result = await client.gql(MOVE_WITH_FILES, {**variables, "evidence": links[:1]}, token=people.manager)
+    assert result.data["moveMilestone"]["errors"] == []
+    assert len(result.data["moveMilestone"]["milestone"]["evidence"]) == 100

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,12 +23,13 @@ os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or (
 )
 
 import httpx
+import measure  # bench/ is on sys.path when a bench runs
 
 from app.auth import service as auth
 from app.auth.enums import AccountKind
 from app.auth.tables import Account
 from app.cli import create_admin, migrate
-from app.db import count_queries, database_lifespan
+from app.db import database_lifespan
 from app.main import create_app
 from catalog.tables import Department
 from projects.enums import MilestoneStatus, MilestoneType, ProjectKind, ProjectStatus, Visibility
@@ -97,25 +96,7 @@ async def run() -> None:
         token = await fill()
         headers = {"Authorization": f"Bearer {token}"}
         print(f"{PROJECTS} projects x {MILESTONES} milestones, 2 managers each ({os.environ['DATABASE_URL'][:30]}…)")
-        for first in (10, 50, 100):
-            body = {"query": QUERY, "variables": {"first": first}}
-            await client.post("/graphql", json=body, headers=headers)  # warm the parser/validation caches
-            with count_queries() as statements:
-                await client.post("/graphql", json=body, headers=headers)
-            timings = []
-            for _ in range(ROUNDS):
-                started = time.perf_counter()
-                response = await client.post("/graphql", json=body, headers=headers)
-                timings.append((time.perf_counter() - started) * 1000)
-                payload = response.json()
-                assert response.status_code == 200 and "errors" not in payload, payload
-                assert len(payload["data"]["projects"]["edges"]) == first, len(payload["data"]["projects"]["edges"])
-            timings.sort()
-            print(
-                f"first={first:3d}  {ROUNDS / (sum(timings) / 1000):7.1f} req/s  "
-                f"p50={statistics.median(timings):6.2f} ms  p95={timings[int(ROUNDS * 0.95)]:6.2f} ms  "
-                f"sql/request={len(statements)}"
-            )
+        await measure.page_sizes(client, QUERY, ROUNDS, headers)
 
 
 if __name__ == "__main__":

@@ -5,17 +5,20 @@ SQLite (a file) is the default; DATABASE_URL=postgresql://… selects PostgreSQL
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import aiosqlite
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 
 from app.config import ROOT, Settings
 
@@ -32,8 +35,37 @@ class _Counting:
             collected.append(query)
 
 
+@dataclass
+class _SharedConnection:
+    """One SQLite connection for the statements of one HTTP request that run outside a transaction."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    connection: aiosqlite.Connection | None = None
+    closed: bool = False
+
+
+_shared: ContextVar[_SharedConnection | None] = ContextVar("sqlite_shared_connection", default=None)
+
+
 class CountingSQLiteEngine(_Counting, SQLiteEngine):
-    pass
+    """Piccolo opens a new SQLite connection (and aiosqlite a thread) for every statement run outside
+    a transaction: about 2.3 ms each on the development machine, most of a catalog query's time.
+    Inside `shared_connection()` those statements reuse one autocommit connection instead, so each
+    still commits on its own and sees the latest data; transactions keep their own connection."""
+
+    async def _run_in_new_connection(
+        self, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
+    ) -> Any:
+        shared = _shared.get()
+        if shared is None or shared.closed or (query_type == "insert" and self.get_version_sync() < 3.35):
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        async with shared.lock:  # opening once; aiosqlite serialises the statements themselves
+            if shared.connection is None:
+                shared.connection = await aiosqlite.connect(**self.connection_kwargs)
+                await shared.connection.execute("PRAGMA foreign_keys = 1")
+                shared.connection.row_factory = dict_factory  # type: ignore[assignment]
+        async with shared.connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
 
 
 class CountingPostgresEngine(_Counting, PostgresEngine):
@@ -49,6 +81,28 @@ def count_queries() -> Iterator[list[str]]:
         yield collected
     finally:
         _statements.reset(token)
+
+
+@contextlib.asynccontextmanager
+async def shared_connection() -> AsyncIterator[None]:
+    """Around one HTTP request: on SQLite, statements outside transactions share one connection."""
+    if not isinstance(engine(), SQLiteEngine) or _shared.get() is not None:
+        yield
+        return
+    shared = _SharedConnection()
+    token = _shared.set(shared)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+        shared.closed = True  # a task that outlives the request falls back to its own connections
+        if shared.connection is not None:
+            await shared.connection.close()
+
+
+def detach_shared_connection() -> None:
+    """Call in a context copied for a background task: it must not use the request's connection."""
+    _shared.set(None)
 
 
 def sqlite_path(database_url: str) -> Path:

@@ -18,7 +18,7 @@ from app import logs
 from app.api.context import context_getter
 from app.api.schema import schema
 from app.config import get_settings
-from app.db import database_lifespan, ping
+from app.db import database_lifespan, ping, shared_connection
 from app.requestid import _request_id
 from catalog.requests.http import ROUTES as REQUEST_ROUTES
 from projects.http import ROUTES as PROJECT_ROUTES
@@ -63,6 +63,19 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def shared_connection_middleware(app: ASGIApp) -> ASGIApp:
+    """On SQLite, one connection per request for statements outside transactions (see app.db)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        async with shared_connection():
+            await app(scope, receive, send)
+
+    return middleware
+
+
 @get("/health", include_in_schema=False)
 async def health() -> Response[dict[str, Any]]:
     ok = await ping()
@@ -93,7 +106,7 @@ def create_app() -> Litestar:
     )
     return Litestar(
         route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES],
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, shared_connection_middleware],
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},
         debug=False,

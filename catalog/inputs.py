@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import Any, TypeVar
 
 from app.errors import DomainError, ErrorDetail, ValidationFailed
@@ -277,3 +278,107 @@ def clean_price_change(change: PriceChange, today: date) -> tuple[int, VatRate, 
         )
     c.done()
     return amount, change.vat_rate, effective_from
+
+
+class Unchanged(Enum):
+    """Marks a field left as it is on update, where None has a meaning of its own (the root)."""
+
+    TOKEN = 0
+
+
+UNCHANGED = Unchanged.TOKEN
+MAX_POSITION = 100_000
+MAX_DEPARTMENT_CODE = 20  # department.code is Varchar(20)
+
+
+@dataclass(frozen=True)
+class CategoryFields:
+    """Editable fields of a category; None means "leave unchanged" on update (the code never changes).
+    parent_code: a category code, None for the root, UNCHANGED to stay where it is."""
+
+    code: str | None = None
+    slug: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    description_vi: str | None = None
+    description_en: str | None = None
+    parent_code: str | Unchanged | None = UNCHANGED
+    position: int | None = None
+
+
+_CATEGORY_TEXT = {
+    "name_vi": (200, False, True),
+    "name_en": (200, False, False),
+    "description_vi": (10000, True, False),
+    "description_en": (10000, True, False),
+}
+
+
+def clean_category_fields(data: CategoryFields, creating: bool) -> dict[str, Any]:
+    """Column values for the fields given (parent as `parent_code`: a code, None for the root);
+    raises with every invalid field. On create a missing slug is made from the Vietnamese name."""
+    c = Checker()
+    out: dict[str, Any] = {}
+    if creating:
+        if data.code is not None:
+            out["code"] = c.check(clean_code, data.code, "code")
+        else:
+            c.fail("code", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    for name, (limit, multiline, required) in _CATEGORY_TEXT.items():
+        value = getattr(data, name)
+        if value is None:
+            if creating and required:
+                c.fail(camel(name), "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+            continue
+        cleaner = clean_text if required else clean_optional
+        out[name] = c.check(cleaner, value, camel(name), max_length=limit, multiline=multiline)
+    _category_slug(c, data, creating, out)
+    if isinstance(data.parent_code, str):
+        out["parent_code"] = c.check(clean_code, data.parent_code, "parentCode")
+    elif data.parent_code is None or creating:
+        out["parent_code"] = None
+    if data.position is not None:
+        if not 0 <= data.position <= MAX_POSITION:
+            c.fail(
+                "position",
+                "OUT_OF_RANGE",
+                f"Thứ tự phải từ 0 đến {MAX_POSITION}.",
+                f"The position must be 0 to {MAX_POSITION}.",
+            )
+        out["position"] = data.position
+    c.done()
+    return out
+
+
+def _category_slug(c: Checker, data: CategoryFields, creating: bool, out: dict[str, Any]) -> None:
+    if data.slug is not None:
+        out["slug"] = c.check(clean_slug, data.slug, "slug")
+    elif creating and out.get("name_vi"):
+        out["slug"] = slugify(out["name_vi"])[:120].strip("-")
+        if not out["slug"]:  # a name of punctuation only makes no slug
+            c.fail("slug", "REQUIRED", "Cần nhập slug.", "A slug is required.")
+
+
+def clean_department_fields(
+    code: str | None, name_vi: str | None, name_en: str | None, creating: bool
+) -> dict[str, Any]:
+    c = Checker()
+    out: dict[str, Any] = {}
+    if creating:
+        cleaned = c.check(clean_code, code or "", "code")
+        if cleaned and len(cleaned) > MAX_DEPARTMENT_CODE:
+            c.fail(
+                "code",
+                "TOO_LONG",
+                f"Mã phòng dài quá {MAX_DEPARTMENT_CODE} ký tự.",
+                f"A department code has at most {MAX_DEPARTMENT_CODE} characters.",
+            )
+        out["code"] = cleaned
+    if name_vi is not None:
+        out["name_vi"] = c.check(clean_text, name_vi, "nameVi", max_length=200)
+    elif creating:
+        c.fail("nameVi", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
+    if name_en is not None:
+        out["name_en"] = c.check(clean_optional, name_en, "nameEn", max_length=200)
+    c.done()
+    return out

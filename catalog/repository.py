@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.db import is_sqlite
 from catalog.enums import Audience, Channel, PlanStatus, ServiceStatus
 from catalog.tables import Category, Department, Plan, PlanPrice, Service, ServiceChannel
 
@@ -35,6 +36,67 @@ async def categories_by_ids(ids: list[int]) -> list[dict[str, Any]]:
 
 async def category_by_code(code: str) -> dict[str, Any] | None:
     return await Category.select().where(Category.code == code).first()
+
+
+# --- editing departments and categories -------------------------------------------------------
+
+
+async def serialize_writers(name: str) -> None:
+    """Inside a transaction: one writer of `name` at a time. SQLite transactions are IMMEDIATE
+    already; PostgreSQL takes a transaction-scoped advisory lock (rows may not exist yet to lock)."""
+    if not is_sqlite():
+        await Category.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"ttcntt.{name}")
+
+
+async def lock_category(category_id: int) -> None:
+    """PostgreSQL: holds the row against concurrent references (a service or child being added waits)."""
+    if not is_sqlite():
+        await Category.select(Category.id).where(Category.id == category_id).lock_rows("UPDATE")
+
+
+async def category_taken(code: str, slug: str, except_id: int | None = None) -> dict[str, bool]:
+    query = Category.select(Category.code, Category.slug).where((Category.code == code) | (Category.slug == slug))
+    if except_id is not None:
+        query = query.where(Category.id != except_id)
+    rows = await query
+    return {"code": any(r["code"] == code for r in rows), "slug": any(r["slug"] == slug for r in rows)}
+
+
+async def next_category_position(parent_id: int | None) -> int:
+    """One more than the last sibling's position (1 for the first child)."""
+    siblings = Category.parent.is_null() if parent_id is None else Category.parent == parent_id
+    rows = await Category.select(Category.position).where(siblings)
+    return max((int(r["position"]) for r in rows), default=0) + 1
+
+
+async def insert_category(values: dict[str, Any]) -> int:
+    rows = await Category.insert(Category(**values)).returning(Category.id)
+    return int(rows[0]["id"])
+
+
+async def update_category(category_id: int, values: dict[Any, Any]) -> None:
+    await Category.update(values).where(Category.id == category_id)
+
+
+async def delete_category(category_id: int) -> None:
+    await Category.delete().where(Category.id == category_id)
+
+
+async def category_contents(category_id: int) -> dict[str, int]:
+    """How many child categories and services (any status) a category holds directly."""
+    return {
+        "children": await Category.count().where(Category.parent == category_id),
+        "services": await Service.count().where(Service.category == category_id),
+    }
+
+
+async def insert_department(values: dict[str, Any]) -> int:
+    rows = await Department.insert(Department(**values)).returning(Department.id)
+    return int(rows[0]["id"])
+
+
+async def update_department(department_id: int, values: dict[Any, Any]) -> None:
+    await Department.update(values).where(Department.id == department_id)
 
 
 # --- services -----------------------------------------------------------------------------------

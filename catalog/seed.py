@@ -13,6 +13,7 @@ from typing import Any
 from app import clock
 from app.audit import service as audit
 from app.audit.service import Actor
+from app.audit.tables import AuditEvent
 from app.db import transaction
 from app.text import fold
 from app.vat import VatRate
@@ -43,8 +44,13 @@ async def seed_catalog(path: Path = DATA) -> dict[str, int]:
                 departments[item["code"]] = rows[0]["id"]
                 inserted["departments"] += 1
         categories = {row["code"]: row["id"] for row in await repository.all_categories()}
+        # A category staff deleted stays deleted (with whatever of the file sits under it).
+        deleted = await deleted_categories()
         for item in data["categories"]:
-            if item["code"] in categories:
+            if item["code"] in categories or item["code"] in deleted:
+                continue
+            if item.get("parent") and item["parent"] not in categories:
+                deleted.add(item["code"])
                 continue
             rows = await Category.insert(
                 Category(
@@ -62,7 +68,7 @@ async def seed_catalog(path: Path = DATA) -> dict[str, int]:
             inserted["categories"] += 1
         existing = set(await Service.select(Service.code).output(as_list=True))
         for item in data["services"]:
-            if item["code"] in existing:
+            if item["code"] in existing or item["category"] not in categories:
                 continue
             await _insert_service(item, departments, categories, price_date)
             inserted["services"] += 1
@@ -70,6 +76,14 @@ async def seed_catalog(path: Path = DATA) -> dict[str, int]:
         if any(inserted.values()):
             await audit.record(Actor.system(), "catalog.seed", "catalog", "seed", None, inserted)
     return inserted
+
+
+async def deleted_categories() -> set[str]:
+    """Codes of the categories staff deleted (catalog.structure.delete_category) and not made again."""
+    rows = await AuditEvent.select(AuditEvent.entity_id).where(
+        (AuditEvent.action == "category.delete") & (AuditEvent.entity_type == "category")
+    )
+    return {row["entity_id"] for row in rows}
 
 
 async def _insert_service(

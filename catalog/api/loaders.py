@@ -54,6 +54,13 @@ class CatalogLoaders:
         # (it is small, and a tree needs all of it).
         self._categories = DataLoader(load_fn=_all_categories)
 
+    def categories_changed(self) -> None:
+        """After a category edit in this request: later resolvers read the tree again."""
+        self._categories.clear_all()
+
+    def departments_changed(self) -> None:
+        self.department.clear_all()
+
     async def categories(self) -> list[dict[str, Any]]:
         return await self._categories.load("all")
 

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from app.api.errors import UserError, attempt
 from app.api.scalars import Vnd
-from catalog import editing, enums
-from catalog.api.types import Audience, Channel, OnlineLevel, Plan, Service, Unit, VatRate
-from catalog.inputs import ChannelTerms, PlanFields, PriceChange, RequiredDocument, ServiceFields
+from catalog import editing, enums, structure
+from catalog.api.types import Audience, Category, Channel, Department, OnlineLevel, Plan, Service, Unit, VatRate
+from catalog.inputs import (
+    UNCHANGED,
+    CategoryFields,
+    ChannelTerms,
+    PlanFields,
+    PriceChange,
+    RequiredDocument,
+    ServiceFields,
+)
 
 
 @strawberry.input
@@ -108,6 +117,69 @@ class PlanInput:
         )  # fmt: skip
 
 
+@strawberry.input(
+    description="A new category. code and nameVi are required; the slug is made from nameVi when omitted; "
+    "without parentCode it is a top-level category; without position it goes after its siblings."
+)
+class CategoryInput:
+    code: str | None = None
+    slug: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    description_vi: str | None = None
+    description_en: str | None = None
+    parent_code: str | None = None
+    position: int | None = None
+
+    def to_fields(self) -> CategoryFields:
+        return CategoryFields(
+            code=self.code, slug=self.slug, name_vi=self.name_vi, name_en=self.name_en,
+            description_vi=self.description_vi, description_en=self.description_en,
+            parent_code=self.parent_code, position=self.position,
+        )  # fmt: skip
+
+
+@strawberry.input(
+    description="Changes to a category; omitted fields stay as they are (the code never changes). "
+    "parentCode: another category's code to move under it, or null to move to the top level; "
+    "a move without position puts the category after its new siblings."
+)
+class CategoryChangesInput:
+    slug: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    description_vi: str | None = None
+    description_en: str | None = None
+    parent_code: str | None = strawberry.UNSET
+    position: int | None = None
+
+    def to_fields(self) -> CategoryFields:
+        return CategoryFields(
+            slug=self.slug, name_vi=self.name_vi, name_en=self.name_en,
+            description_vi=self.description_vi, description_en=self.description_en,
+            parent_code=UNCHANGED if self.parent_code is strawberry.UNSET else self.parent_code,
+            position=self.position,
+        )  # fmt: skip
+
+
+@strawberry.type
+class CategoryPayload:
+    category: Category | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class DeleteCategoryPayload:
+    deleted_code: str | None = strawberry.field(description="The code of the deleted category.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class DepartmentPayload:
+    department: Department | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class ServicePayload:
     service: Service | None
@@ -188,6 +260,56 @@ class CatalogMutation:
         return _plan(
             *await attempt(info, lambda: editing.cancel_scheduled_price(principal, _id(plan_id), effective_from))
         )
+
+    @strawberry.mutation(description="Add a category to the tree (catalog managers).")
+    async def create_category(self, info: Info, input: CategoryInput) -> CategoryPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: structure.create_category(principal, input.to_fields()))
+        return _category(info, row, errors)
+
+    @strawberry.mutation(description="Rename, re-describe, move or reorder a category (catalog managers).")
+    async def update_category(self, info: Info, code: str, input: CategoryChangesInput) -> CategoryPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: structure.update_category(principal, code, input.to_fields()))
+        return _category(info, row, errors)
+
+    @strawberry.mutation(description="Delete a category without sub-categories and services (catalog managers).")
+    async def delete_category(self, info: Info, code: str) -> DeleteCategoryPayload:
+        principal = info.context.principal
+        deleted, errors = await attempt(info, lambda: structure.delete_category(principal, code))
+        if deleted is not None:
+            info.context.loaders.catalog.categories_changed()
+        return DeleteCategoryPayload(deleted_code=deleted, errors=errors)
+
+    @strawberry.mutation(description="Add a department of the center (admins). Departments are never deleted.")
+    async def create_department(
+        self, info: Info, code: str, name_vi: str, name_en: str | None = None
+    ) -> DepartmentPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: structure.create_department(principal, code, name_vi, name_en))
+        return _department(info, row, errors)
+
+    @strawberry.mutation(description="Rename a department (admins); omitted names stay. Its code never changes.")
+    async def update_department(
+        self, info: Info, code: str, name_vi: str | None = None, name_en: str | None = None
+    ) -> DepartmentPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: structure.update_department(principal, code, name_vi, name_en))
+        return _department(info, row, errors)
+
+
+def _category(info: Info, row: dict[str, Any] | None, errors: list[UserError]) -> CategoryPayload:
+    if row is None:
+        return CategoryPayload(category=None, errors=errors)
+    info.context.loaders.catalog.categories_changed()  # the tree this request may have read is stale
+    return CategoryPayload(category=Category(row=row), errors=errors)
+
+
+def _department(info: Info, row: dict[str, Any] | None, errors: list[UserError]) -> DepartmentPayload:
+    if row is None:
+        return DepartmentPayload(department=None, errors=errors)
+    info.context.loaders.catalog.departments_changed()
+    return DepartmentPayload(department=Department(row=row), errors=errors)
 
 
 def _id(value: strawberry.ID) -> int:

@@ -64,6 +64,10 @@ class Department:
     def name(self, info: Info) -> str:
         return localized(info, self.row, "name")
 
+    @strawberry.field(description="Both language versions of the name.")
+    def names(self) -> LocalizedText:
+        return LocalizedText(vi=self.row["name_vi"], en=self.row["name_en"])
+
 
 @strawberry.type
 class Category:
@@ -81,9 +85,17 @@ class Category:
     def name(self, info: Info) -> str:
         return localized(info, self.row, "name")
 
+    @strawberry.field(description="Both language versions of the name.")
+    def names(self) -> LocalizedText:
+        return LocalizedText(vi=self.row["name_vi"], en=self.row["name_en"])
+
     @strawberry.field
     def description(self, info: Info) -> str:
         return localized(info, self.row, "description")
+
+    @strawberry.field(description="Order among its siblings (ascending; equal positions by code).")
+    def position(self) -> int:
+        return int(self.row["position"])
 
     @strawberry.field
     async def parent(self, info: Info) -> Category | None:

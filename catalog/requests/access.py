@@ -1,9 +1,11 @@
-"""Who may see and change a request: its customer, and operators of its department (admin: all)."""
+"""Who may see and change a request: its customer, and operators of its department (admin: all).
+A guest (no account) proves a request is theirs with receipt code + contact: tracking.prove."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.audit.service import Actor
 from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.errors import DomainError, PermissionDenied, forbidden, not_found, unauthenticated
@@ -12,6 +14,11 @@ from catalog.requests import repository
 
 def request_not_found() -> DomainError:
     return not_found("hồ sơ", "Request", "code")
+
+
+def guest_actor(contact_email: str) -> Actor:
+    """How a guest's steps are recorded (events and audit log): the e-mail given at submission."""
+    return Actor(None, f"guest:{contact_email}")
 
 
 def require_staff(principal: Principal) -> None:

@@ -19,7 +19,7 @@ from app.vat import VatRate, vat_amount
 from catalog import repository as catalog_repository
 from catalog.enums import Channel, PlanStatus, ServiceStatus
 from catalog.pricing import price_in_force
-from catalog.requests import codes, notifications, repository, uploads
+from catalog.requests import access, codes, notifications, repository, uploads
 from catalog.requests.enums import RequestStatus
 
 _PHONE = re.compile(r"^\+?[0-9]{9,15}$")
@@ -206,9 +206,7 @@ async def submit_request(principal: Principal, f: SubmitFields) -> dict[str, Any
         request_id = await repository.insert_request(values)
         for document in stored:
             await repository.insert_document({"request": request_id, **document.__dict__, "created_at": now})
-        actor = (
-            principal.as_actor() if principal.is_customer else audit.Actor(None, f"guest:{contact['contact_email']}")
-        )
+        actor = principal.as_actor() if principal.is_customer else access.guest_actor(contact["contact_email"])
         await repository.insert_event(
             {
                 "request": request_id,

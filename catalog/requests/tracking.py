@@ -4,6 +4,10 @@ Wrong pairs and unknown codes get the same NOT_FOUND. Failed lookups are stored 
 tracking_attempt (the database, so every app process shares the count): after
 TRACKING_MAX_FAILURES failures within TRACKING_WINDOW_MINUTES for the same code or the same
 client address, lookups are refused with RATE_LIMITED (even a correct pair) until the window passes.
+
+The same proof lets a guest answer a supplement request or cancel (workflow.guest_transition): there
+only requests submitted without an account qualify; one owned by an account answers NOT_FOUND
+exactly like a wrong pair (and counts as a failure), since its holder signs in instead.
 """
 
 from __future__ import annotations
@@ -35,7 +39,10 @@ def rate_limited() -> RateLimited:
     )
 
 
-async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
+async def prove(code: str, contact: str, client: str | None, *, guests_only: bool = False) -> dict[str, Any]:
+    """The request whose receipt code and contact (phone or e-mail) match; NOT_FOUND otherwise, after
+    recording a failed attempt under the code and the client address; RATE_LIMITED before any lookup
+    once either key has too many recent failures. guests_only: a request owned by an account fails too."""
     settings = get_settings()
     normalized = codes.normalize(code)[:40]
     keys = [f"code:{normalized}"] + ([f"client:{client[:100]}"] if client else [])
@@ -44,7 +51,16 @@ async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     if await repository.max_attempts_per_key(keys, since) >= settings.tracking_max_failures:
         raise rate_limited()
     row = await repository.request_by_code(normalized) if codes.looks_like_code(normalized) else None
-    if row is None or not contact.strip() or not _same_contact(row, contact):
+    if (
+        row is None
+        or not contact.strip()
+        or not _same_contact(row, contact)
+        or (guests_only and row["customer"] is not None)
+    ):
         await repository.record_attempt(keys, now, forget_before=since)
         raise not_found("hồ sơ", "Request", "code")
     return row
+
+
+async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
+    return await prove(code, contact, client)

@@ -1,6 +1,7 @@
-"""Use cases of the workflow: one function applies any transition of the table, plus assignment,
-department membership and the overdue sweep. Each writes an event, an audit record and (when the
-customer should know) an outbox message in one transaction; e-mail goes out after commit."""
+"""Use cases of the workflow: one function applies any transition of the table (for a signed-in
+caller, or for a guest who proves ownership with receipt code + contact), plus assignment, department
+membership and the overdue sweep. Each writes an event, an audit record and (when the customer should
+know) an outbox message in one transaction; e-mail goes out after commit."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from app.auth.enums import AccountKind
 from app.auth.principal import Principal
 from app.config import get_settings
 from app.db import transaction
-from app.errors import Conflict, DomainError, ErrorDetail, ValidationFailed, not_found
+from app.errors import Conflict, DomainError, ErrorDetail, ValidationFailed, forbidden, not_found
 from app.text import clean_optional, raise_all
 from catalog import repository as catalog_repository
-from catalog.requests import access, notifications, repository, states, uploads
+from catalog.requests import access, notifications, repository, states, tracking, uploads
 from catalog.requests.calendar import calendar_around, cutoff, local_date
 from catalog.requests.enums import Actor as Who
 from catalog.requests.enums import RequestAction, RequestStatus
@@ -100,6 +101,11 @@ async def _check_documents(row: dict[str, Any], documents: Sequence[uploads.Inco
     raise_all(errors)
 
 
+def _actor_of(action: RequestAction) -> Who | None:
+    """Who may take this action anywhere in the table (each action belongs to one side)."""
+    return next((who for (_, a), (_, who) in states.TRANSITIONS.items() if a is action), None)
+
+
 async def transition(
     principal: Principal,
     code: str,
@@ -109,9 +115,41 @@ async def transition(
 ) -> dict[str, Any]:
     """Apply one step of the table. Documents are accepted with a resubmission only."""
     text = clean_optional(comment, "comment", max_length=2000, multiline=True)
-    any_move = next((t for (s, a), t in states.TRANSITIONS.items() if a is action), None)
-    who = any_move[1] if any_move else None
-    row = await _authorize(principal, code, who)
+    row = await _authorize(principal, code, _actor_of(action))
+    return await _apply(row, action, text, documents, principal.as_actor())
+
+
+async def guest_transition(
+    principal: Principal,
+    code: str,
+    contact: str,
+    client: str | None,
+    action: RequestAction,
+    comment: str | None = None,
+    documents: Sequence[uploads.IncomingFile] = (),
+) -> dict[str, Any]:
+    """A customer step (cancel, resubmit) on a request submitted without an account, by whoever proves
+    it with the receipt code + the phone or e-mail given at submission: the check, the failure count
+    and the rate limit of public tracking. A request owned by an account answers NOT_FOUND like a wrong
+    pair (its holder signs in). Staff and partner keys are refused: they never act for a customer.
+    The step is recorded as the guest (guest:<e-mail>, as at submission), or as the signed-in account."""
+    if not (principal.is_anonymous or principal.is_customer) or _actor_of(action) is not Who.CUSTOMER:
+        raise forbidden()
+    text = clean_optional(comment, "comment", max_length=2000, multiline=True)
+    row = await tracking.prove(code, contact, client, guests_only=True)
+    actor = principal.as_actor() if principal.is_customer else access.guest_actor(row["contact_email"])
+    return await _apply(row, action, text, documents, actor)
+
+
+async def _apply(
+    row: dict[str, Any],
+    action: RequestAction,
+    text: str,
+    documents: Sequence[uploads.IncomingFile],
+    actor: Actor,
+) -> dict[str, Any]:
+    """The step from the table for an authorized caller: the transition, its effects, event, audit
+    record and outbox message in one transaction; INVALID_TRANSITION (nothing written) if not in it."""
     current = RequestStatus(row["status"])
     move = states.target(current, action)
     if move is None:
@@ -137,7 +175,6 @@ async def transition(
         values.update(status=new_status.value, updated_at=now)
         if not await repository.update_request(row["id"], row["version"], values):
             raise _stale()
-        actor = principal.as_actor()
         await repository.insert_event(
             {
                 "request": row["id"],

@@ -211,3 +211,64 @@ async def resubmit(client: Api, token: str, code: str, files: list[tuple[int, st
         headers={"Authorization": f"Bearer {token}"},
     )
     return Result(response.json(), response.status_code)
+
+
+# --- guests: receipt code + the phone or e-mail given at submission, no account ------------------
+
+TRACKING_FIELDS = "code status dueDate promisedDate overdue service { code } steps { action fromStatus toStatus at }"
+
+GUEST_CANCEL = f"""
+mutation ($code: String!, $contact: String!, $comment: String) {{
+  cancelServiceRequestAsGuest(code: $code, contact: $contact, comment: $comment) {{ request {{ {TRACKING_FIELDS} }} {ERRORS} }}
+}}
+"""
+
+GUEST_RESUBMIT = f"""
+mutation ($code: String!, $contact: String!, $comment: String, $documents: [DocumentUploadInput!]) {{
+  resubmitServiceRequestAsGuest(code: $code, contact: $contact, comment: $comment, documents: $documents) {{
+    request {{ {TRACKING_FIELDS} }} {ERRORS}
+  }}
+}}
+"""
+
+
+async def guest_cancel(
+    client: Api, code: str, contact: str, comment: str | None = None, token: str | None = None
+) -> dict[str, Any]:
+    """The payload of cancelServiceRequestAsGuest."""
+    variables = {"code": code, "contact": contact, "comment": comment}
+    return (await client.gql(GUEST_CANCEL, variables, token=token)).data["cancelServiceRequestAsGuest"]
+
+
+async def guest_resubmit(
+    client: Api,
+    code: str,
+    contact: str,
+    files: list[tuple[int, str, bytes, str]] | None = None,
+    comment: str | None = "Đã bổ sung",
+    token: str | None = None,
+) -> dict[str, Any]:
+    """The payload of resubmitServiceRequestAsGuest; files go as a GraphQL multipart request."""
+    files = files or []
+    variables = {
+        "code": code,
+        "contact": contact,
+        "comment": comment,
+        "documents": [{"requirement": r, "file": None} for r, *_ in files],
+    }
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if not files:
+        result = await client.gql(GUEST_RESUBMIT, variables, headers=headers)
+    else:
+        mapping = {str(i): [f"variables.documents.{i}.file"] for i in range(len(files))}
+        response = await client.http.post(
+            "/graphql",
+            data={
+                "operations": json.dumps({"query": GUEST_RESUBMIT, "variables": variables}),
+                "map": json.dumps(mapping),
+            },
+            files={str(i): (name, content, ctype) for i, (_, name, content, ctype) in enumerate(files)},
+            headers=headers,
+        )
+        result = Result(response.json(), response.status_code)
+    return result.data["resubmitServiceRequestAsGuest"]

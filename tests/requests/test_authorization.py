@@ -1,5 +1,6 @@
 """Authorization matrix over every requests mutation: anonymous, customer, other customer, catalog
-manager (staff without the operator role), operator of another department, operator, admin."""
+manager (staff without the operator role), operator of another department, operator, admin.
+(Partner keys: tests/auth/test_authorization_matrix.py.)"""
 
 from __future__ import annotations
 
@@ -161,3 +162,44 @@ async def test_resubmit_is_for_the_customer_who_owns_it(client: Api, people: Peo
     assert first_error(result.data["resubmitServiceRequest"]) == CANCEL_EXPECTED[who]
     if CANCEL_EXPECTED[who]:
         assert await snapshot() == before
+
+
+GUEST_STEP_EXPECTED = {
+    "anonymous": None,
+    "customer": None,
+    "other_customer": None,
+    "manager": "FORBIDDEN",
+    "other_operator": "FORBIDDEN",
+    "operator": "FORBIDDEN",
+    "admin": "FORBIDDEN",
+}
+# how an allowed guest step is recorded: the guest, or the account that made the call
+GUEST_STEP_ACTOR = {"anonymous": "guest:hoa@example.vn", "customer": "khach@example.vn",
+                    "other_customer": "nguoi.khac@example.vn"}  # fmt: skip
+
+
+@pytest.mark.parametrize("action", ["CANCEL", "RESUBMIT"])
+@pytest.mark.parametrize("who", WHO)
+async def test_guest_steps_are_for_whoever_proves_the_request_but_staff(
+    client: Api, people: People, who: str, action: str
+) -> None:
+    from tests.requests.helpers import ONE, guest_cancel, guest_resubmit, move
+
+    plan = await plan_id(client, "HTS-DC-03", "STORAGE")
+    code = (await submit(client, guest_input(plan))).data["submitServiceRequest"]["request"]["code"]
+    if action == "RESUBMIT":
+        await move(client, people.operator, code, "RECEIVE")
+        await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
+    before = await snapshot()
+    if action == "CANCEL":
+        payload = await guest_cancel(client, code, "hoa@example.vn", "Hủy", token=token(people, who))
+    else:
+        payload = await guest_resubmit(client, code, "0912345678", token=token(people, who))
+    assert first_error(payload) == GUEST_STEP_EXPECTED[who]
+    if GUEST_STEP_EXPECTED[who]:
+        assert payload["request"] is None
+        assert await snapshot() == before
+        return
+    assert payload["request"]["status"] == {"CANCEL": "CANCELLED", "RESUBMIT": "RESUBMITTED"}[action]
+    events = (await client.gql(ONE, {"code": code}, token=people.operator)).data["serviceRequest"]["events"]
+    assert (events[-1]["action"], events[-1]["actor"]) == (action.lower(), GUEST_STEP_ACTOR[who])

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.requests.helpers import PDF, People, move, plan_id
+from tests.requests.helpers import PDF, People, move, plan_id, submit
 from tests.support import Api
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
@@ -18,6 +18,8 @@ def operation(name: str) -> str:
 
 def test_every_requests_operation_is_tested() -> None:
     assert sorted(p.name for p in OPERATIONS.glob("requests_*.graphql")) == [
+        "requests_guest_cancel.graphql",
+        "requests_guest_resubmit.graphql",
         "requests_submit.graphql",
         "requests_track.graphql",
     ]
@@ -53,3 +55,39 @@ async def test_a_guest_submits_with_a_file_and_tracks_the_request(client: Api, p
     assert (data["status"], data["service"]["code"], data["overdue"]) == ("RECEIVED", "HTS-DC-03", False)
     assert data["dueDate"] is not None
     assert [s["action"] for s in data["steps"]] == ["submit", "receive"]
+
+
+async def test_a_guest_answers_a_supplement_with_a_file_then_another_request_is_cancelled(
+    client: Api, people: People
+) -> None:
+    plan = await plan_id(client, "HTS-DC-03", "STORAGE")
+    base = {"serviceCode": "HTS-DC-03", "planId": plan, "channel": "ONLINE", "quantity": 1, "contactName": "Phạm Minh C",
+            "contactPhone": "0901234567", "contactEmail": "c@example.vn"}  # fmt: skip
+    first, second = [(await submit(client, base)).data["submitServiceRequest"]["request"]["code"] for _ in range(2)]
+    await move(client, people.operator, first, "RECEIVE")
+    await move(client, people.operator, first, "REQUEST_SUPPLEMENT", "Bản ký lại")
+    variables = {
+        "code": first,
+        "contact": "c@example.vn",
+        "comment": "Đã ký",
+        "documents": [{"requirement": 0, "file": None}],
+    }
+    response = await client.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": operation("requests_guest_resubmit.graphql"), "variables": variables}),
+            "map": json.dumps({"0": ["variables.documents.0.file"]}),
+        },
+        files={"0": ("ky.pdf", PDF, "application/pdf")},
+    )
+    payload = response.json()["data"]["resubmitServiceRequestAsGuest"]
+    assert payload["errors"] == []
+    assert (payload["request"]["code"], payload["request"]["status"]) == (first, "RESUBMITTED")
+    assert payload["request"]["dueDate"] is not None
+    assert [s["action"] for s in payload["request"]["steps"]] == ["submit", "receive", "request_supplement", "resubmit"]
+    cancelled = await client.gql(
+        operation("requests_guest_cancel.graphql"), {"code": second, "contact": "0901 234 567", "comment": "Nhầm"}
+    )
+    payload = cancelled.data["cancelServiceRequestAsGuest"]
+    assert (payload["errors"], payload["request"]["status"]) == ([], "CANCELLED")
+    assert [s["toStatus"] for s in payload["request"]["steps"]] == ["submitted", "cancelled"]

@@ -15,7 +15,14 @@ from catalog import enums as catalog_enums
 from catalog.api.types import Channel
 from catalog.requests import calendar, submit, uploads, workflow
 from catalog.requests import enums as request_enums
-from catalog.requests.api.types import RequestAction, ServiceRequest, WorkingDayOverride, WorkingDayOverrideKind
+from catalog.requests.api.caller import client_address
+from catalog.requests.api.types import (
+    RequestAction,
+    RequestTracking,
+    ServiceRequest,
+    WorkingDayOverride,
+    WorkingDayOverrideKind,
+)
 
 
 @strawberry.input(description="An uploaded file for one of the service's required documents (multipart request).")
@@ -51,6 +58,14 @@ class ServiceRequestPayload:
     errors: list[UserError]
 
 
+@strawberry.type(
+    description="The result of a guest's step: the request as public tracking shows it (no personal data)."
+)
+class GuestRequestPayload:
+    request: RequestTracking | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class MarkOverduePayload:
     codes: list[str]
@@ -71,6 +86,10 @@ class StaffDepartmentsPayload:
 
 def _payload(row: dict[str, Any] | None, errors: list[UserError]) -> ServiceRequestPayload:
     return ServiceRequestPayload(request=ServiceRequest(row=row) if row else None, errors=errors)
+
+
+def _guest_payload(row: dict[str, Any] | None, errors: list[UserError]) -> GuestRequestPayload:
+    return GuestRequestPayload(request=RequestTracking(row=row) if row else None, errors=errors)
 
 
 def _int(value: strawberry.ID | None) -> int:
@@ -132,6 +151,43 @@ class RequestsMutation:
             return await workflow.transition(info.context.principal, code, action, comment, files)
 
         return _payload(*await attempt(info, run))
+
+    @strawberry.mutation(
+        description="A guest (request submitted without an account) cancels it before processing starts, "
+        "proving ownership with the receipt code and the phone or e-mail given at submission. Wrong pairs, "
+        "unknown codes and requests owned by an account answer NOT_FOUND alike (an account holder signs in "
+        "and uses transitionServiceRequest); repeated failures answer RATE_LIMITED, as trackRequest."
+    )
+    async def cancel_service_request_as_guest(
+        self, info: Info, code: str, contact: str, comment: str | None = None
+    ) -> GuestRequestPayload:
+        async def run() -> dict[str, Any]:
+            action = request_enums.RequestAction.CANCEL
+            principal, client = info.context.principal, client_address(info)
+            return await workflow.guest_transition(principal, code, contact, client, action, comment)
+
+        return _guest_payload(*await attempt(info, run))
+
+    @strawberry.mutation(
+        description="A guest answers a supplement request: a comment and, optionally, more documents "
+        "(multipart), proving ownership as cancelServiceRequestAsGuest does. The clock restarts and the due "
+        "date moves by the working days waited."
+    )
+    async def resubmit_service_request_as_guest(
+        self,
+        info: Info,
+        code: str,
+        contact: str,
+        comment: str | None = None,
+        documents: list[DocumentUploadInput] | None = None,
+    ) -> GuestRequestPayload:
+        async def run() -> dict[str, Any]:
+            files = [await _read(d.file, d.requirement) for d in documents or []]
+            action = request_enums.RequestAction.RESUBMIT
+            principal, client = info.context.principal, client_address(info)
+            return await workflow.guest_transition(principal, code, contact, client, action, comment, files)
+
+        return _guest_payload(*await attempt(info, run))
 
     @strawberry.mutation(description="Assign a request to an operator of its department (null: unassign).")
     async def assign_service_request(

@@ -12,6 +12,7 @@ from app import clock
 from app.api.pagination import Connection
 from catalog.requests import access, calendar, queue, stats, tracking
 from catalog.requests import enums as request_enums
+from catalog.requests.api.caller import client_address
 from catalog.requests.api.types import (
     DepartmentRequestStats,
     RequestStatus,
@@ -44,12 +45,6 @@ class RequestQueueFilter:
         )
 
 
-def _client(info: Info) -> str | None:
-    request = getattr(info.context, "request", None)
-    client = getattr(request, "client", None)
-    return getattr(client, "host", None)
-
-
 @strawberry.type
 class RequestsQuery:
     @strawberry.field(
@@ -58,7 +53,7 @@ class RequestsQuery:
         "failures answer RATE_LIMITED."
     )
     async def track_request(self, info: Info, code: str, contact: str) -> RequestTracking:
-        return RequestTracking(row=await tracking.track(code, contact, _client(info)))
+        return RequestTracking(row=await tracking.track(code, contact, client_address(info)))
 
     @strawberry.field(description="A request by receipt code: for its customer and its department's staff.")
     async def service_request(self, info: Info, code: str) -> ServiceRequest:

@@ -9,6 +9,7 @@ DB = build_engine(get_settings())
 
 APP_REGISTRY = AppRegistry(
     apps=[
+        "app.piccolo_app",
         "app.audit.piccolo_app",
         "app.auth.piccolo_app",
         "catalog.piccolo_app",

@@ -1,4 +1,5 @@
-"""Domain errors: one base, one class per family, each instance with a stable code.
+"""Domain errors: one base, one class per family, each instance with a stable code, and one
+vocabulary of the refusals every domain shares (one wording each, in Vietnamese and English).
 
 Every expected failure is a DomainError. The API turns it into a `UserError`
 (field, code, message in Vietnamese and English); anything else is masked.
@@ -20,8 +21,6 @@ class ErrorDetail:
 
 class DomainError(Exception):
     """An expected failure; may carry several details (e.g. every invalid field of an input)."""
-
-    default_code = "INVALID"
 
     def __init__(
         self,
@@ -81,15 +80,31 @@ class RateLimited(DomainError):
     """Too many attempts; try again later."""
 
 
-def not_found(entity_vi: str, entity_en: str, field: str | None = None) -> NotFound:
-    return NotFound("NOT_FOUND", f"Không tìm thấy {entity_vi}.", f"{entity_en} not found.", field)
+# --- the shared vocabulary ------------------------------------------------------------------------
 
 
-def forbidden() -> PermissionDenied:
+@dataclass(frozen=True)
+class Noun:
+    """How messages name a kind of thing: `Noun("hồ sơ", "request")`."""
+
+    vi: str
+    en: str
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def not_found(noun: Noun, field: str | None = "id") -> NotFound:
+    return NotFound("NOT_FOUND", f"Không tìm thấy {noun.vi}.", f"{_capital(noun.en)} not found.", field)
+
+
+def forbidden(field: str | None = None) -> PermissionDenied:
     return PermissionDenied(
         "FORBIDDEN",
         "Bạn không có quyền thực hiện thao tác này.",
         "You are not allowed to do this.",
+        field,
     )
 
 
@@ -99,3 +114,58 @@ def unauthenticated() -> Unauthenticated:
         "Bạn cần đăng nhập để thực hiện thao tác này.",
         "You must sign in to do this.",
     )
+
+
+def stale_version(noun: Noun, field: str = "version") -> Conflict:
+    """Optimistic concurrency: the row changed since the caller read it."""
+    return Conflict(
+        "STALE_VERSION",
+        f"{_capital(noun.vi)} vừa được người khác thay đổi; hãy tải lại rồi thử lại.",
+        f"The {noun.en} was changed by someone else; reload it and try again.",
+        field,
+    )
+
+
+def invalid_transition(noun: Noun, state: str, step: str, field: str = "action") -> Conflict:
+    """A step the lifecycle's transition table does not allow from the current state. `step` is the
+    action ("receive") or the target ("→ cancelled") the caller asked for."""
+    return Conflict(
+        "INVALID_TRANSITION",
+        f"{_capital(noun.vi)} đang ở trạng thái '{state}' không thể thực hiện bước '{step}'.",
+        f"A {noun.en} that is '{state}' cannot take the step '{step}'.",
+        field,
+    )
+
+
+def required(field: str) -> ValidationFailed:
+    return ValidationFailed("REQUIRED", "Trường này là bắt buộc.", "This field is required.", field)
+
+
+def reason_required(field: str = "comment") -> ValidationFailed:
+    return ValidationFailed("REASON_REQUIRED", "Hãy nêu lý do.", "A reason is required.", field)
+
+
+def code_taken(noun: Noun, field: str = "code") -> Conflict:
+    return Conflict(
+        "CODE_TAKEN",
+        f"Mã {noun.vi} đã tồn tại.",
+        f"The {noun.en} code is already used.",
+        field,
+    )
+
+
+def rate_limited(field: str | None = None) -> RateLimited:
+    return RateLimited(
+        "RATE_LIMITED",
+        "Bạn đã thử quá nhiều lần; hãy thử lại sau.",
+        "Too many attempts; try again later.",
+        field,
+    )
+
+
+def prefixed(error: DomainError, prefix: str) -> list[ErrorDetail]:
+    """The details of a nested input's error, with their fields under `prefix` (e.g. milestones.2)."""
+    return [
+        ErrorDetail(d.code, d.message_vi, d.message_en, f"{prefix}.{d.field}" if d.field else prefix)
+        for d in error.details
+    ]

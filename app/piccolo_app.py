@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.tables import HistoryEvent, NumberSequence, OutboxMessage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+APP_CONFIG = AppConfig(
+    app_name="kernel",
+    migrations_folder_path=str(ROOT / "migrations" / "kernel"),
+    table_classes=[HistoryEvent, OutboxMessage, NumberSequence],
+    migration_dependencies=[],
+    commands=[],
+)

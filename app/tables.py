@@ -1,0 +1,49 @@
+"""Tables of the shared kernel: histories, the outbox and gapless number sequences. Every domain
+writes them through app.events, app.outbox and app.numbering, never directly."""
+
+from piccolo.columns import JSON, BigInt, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class HistoryEvent(Table, tablename="history_event"):
+    """Append-only history of one entity (a request's steps, a project's or milestone's changes, an
+    invoice's life): who, when, what, from which status to which, why."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    entity_type = Varchar(length=40)  # e.g. "service_request", "project", "milestone"
+    entity_id = BigInt()
+    # (entity_type, entity_id, id) index: made in the kernel's second migration
+    at = Timestamptz(default=TimestamptzNow())
+    actor_id = BigInt(null=True, default=None)  # account id; null for guests, partner keys, the system
+    actor_label = Varchar(length=254)  # e-mail, guest:<e-mail>, api-key:<id> or system
+    action = Varchar(length=60)
+    from_status = Varchar(length=30, default="")
+    to_status = Varchar(length=30, default="")
+    comment = Text(default="")
+    changes = JSON(default={})
+
+
+class OutboxMessage(Table, tablename="outbox_message"):
+    """A message to a person, written in the transaction of the change that caused it and sent after
+    commit; failures are kept on the row and retried (python -m app.cli send-notifications)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    entity_type = Varchar(length=40)  # what the message is about
+    entity_id = BigInt()
+    recipient = Varchar(length=254)
+    subject = Varchar(length=300)
+    body = Text()
+    status = Varchar(length=20, index=True)  # app.outbox.MessageStatus
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class NumberSequence(Table, tablename="number_sequence"):
+    """The last number handed out in each series (receipt codes per day, invoice numbers per symbol)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    series = Varchar(length=80, unique=True)
+    last = BigInt(default=0)

@@ -44,11 +44,12 @@ async def create_admin(email: str, name: str, password: str) -> int:
 
 
 async def requests_command(command: str) -> object:
-    from catalog.requests import notifications, workflow
+    from app import outbox
+    from catalog.requests import workflow
 
     if command == "mark-overdue":
         return {"flagged": await workflow.mark_overdue()}
-    return await notifications.retry_unsent()
+    return await outbox.retry_unsent()
 
 
 async def _with_database(command: str) -> object:

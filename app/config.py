@@ -45,6 +45,8 @@ class Settings:
     tracking_max_failures: int = 5  # failed public lookups per code or client within the window
     tracking_window_minutes: int = 15
     overdue_extension_days: int = 2  # working days added to the promise of an overdue request
+    guest_link_days: int = 30  # a guest's secret link (cancel, answer a supplement request) lasts this long
+    guest_link_url: str = ""  # the page guests open with ?token=…; empty: PUBLIC_BASE_URL/guest
     smtp_host: str = ""  # empty: no SMTP, outbox messages are marked skipped
     smtp_port: int = 587
     smtp_user: str = ""
@@ -83,6 +85,8 @@ def get_settings() -> Settings:
         tracking_max_failures=_int("TRACKING_MAX_FAILURES", defaults.tracking_max_failures),
         tracking_window_minutes=_int("TRACKING_WINDOW_MINUTES", defaults.tracking_window_minutes),
         overdue_extension_days=_int("OVERDUE_EXTENSION_DAYS", defaults.overdue_extension_days),
+        guest_link_days=_int("GUEST_LINK_DAYS", defaults.guest_link_days),
+        guest_link_url=env.get("GUEST_LINK_URL", defaults.guest_link_url),
         smtp_host=env.get("SMTP_HOST", defaults.smtp_host),
         smtp_port=_int("SMTP_PORT", defaults.smtp_port),
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),

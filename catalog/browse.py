@@ -1,19 +1,21 @@
 """Reading the catalog: search with filters, sort and keyset pages; one service; the category tree."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
+# strawberry would resolve string annotations of inherited fields in the subclass's module.
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app import clock
 from app.auth.enums import Role, Scope
 from app.auth.principal import Principal
-from app.errors import ValidationFailed, forbidden, not_found
+from app.errors import ValidationFailed, forbidden
+from app.guards import holds, require_scope
+from app.input import Checker, check_amount, clean_optional, lookup_code
 from app.pagination import Page, decode_cursor, encode_cursor, page_size
-from app.text import clean_optional, fold
+from app.text import fold
 from catalog import repository
 from catalog.enums import Audience, Channel, ServiceStatus
-from catalog.inputs import Checker, check_amount
 
 MAX_SEARCH_WORDS = 10
 _PUNCTUATION = ".,;:!?()[]\"'"
@@ -21,8 +23,10 @@ SORTS = ("NAME", "CODE", "PRICE_ASC", "PRICE_DESC")
 _SORT_KEY_TYPES: dict[str, type] = {"NAME": str, "CODE": str, "PRICE_ASC": int, "PRICE_DESC": int}
 
 
-@dataclass(frozen=True)
+@dataclass
 class ServiceSearch:
+    """Filters of the service list (the GraphQL `ServiceFilter` is this class); all given must match."""
+
     category: str | None = None
     audience: Audience | None = None
     department: str | None = None
@@ -30,25 +34,24 @@ class ServiceSearch:
     min_price: int | None = None
     max_price: int | None = None
     text: str | None = None
-    statuses: tuple[ServiceStatus, ...] | None = None  # staff only
+    statuses: list[ServiceStatus] | None = None  # staff only
 
 
 def can_manage(principal: Principal) -> bool:
-    return principal.has_role(Role.CATALOG_MANAGER)
+    return holds(principal, Role.CATALOG_MANAGER)
 
 
 def require_catalog_read(principal: Principal) -> None:
     """Anyone may read the public catalog; a partner key must carry catalog:read."""
-    if principal.api_key_id is not None and Scope.CATALOG_READ not in principal.scopes:
-        raise forbidden()
+    require_scope(principal, Scope.CATALOG_READ)
 
 
-def visible_statuses(principal: Principal, asked: tuple[ServiceStatus, ...] | None) -> tuple[ServiceStatus, ...]:
+def visible_statuses(principal: Principal, asked: Sequence[ServiceStatus] | None) -> tuple[ServiceStatus, ...]:
     if not asked:
         return (ServiceStatus.PUBLISHED,)
     if any(status is not ServiceStatus.PUBLISHED for status in asked) and not can_manage(principal):
         raise forbidden()
-    return asked
+    return tuple(asked)
 
 
 def _descendants(categories: list[dict[str, Any]], root_id: int) -> tuple[int, ...]:
@@ -67,6 +70,8 @@ async def _filter(principal: Principal, search: ServiceSearch) -> repository.Ser
     c = Checker()
     words: tuple[str, ...] = ()
     text = c.check(clean_optional, search.text, "text", max_length=200)
+    category = c.check(lookup_code, search.category, "category") if search.category is not None else None
+    department = c.check(lookup_code, search.department, "department", 20) if search.department else None
     if text:
         # Punctuation around a word ("toan,") is not part of it; a word of punctuation only stays.
         words = tuple(dict.fromkeys(w.strip(_PUNCTUATION) or w for w in fold(text).split()))[:MAX_SEARCH_WORDS]
@@ -83,9 +88,9 @@ async def _filter(principal: Principal, search: ServiceSearch) -> repository.Ser
         )
     c.done()
     category_ids = None
-    if search.category is not None:
+    if category is not None:
         categories = await repository.all_categories()
-        match = next((row for row in categories if row["code"] == search.category.upper()), None)
+        match = next((row for row in categories if row["code"] == category), None)
         if match is None:
             raise ValidationFailed(
                 "UNKNOWN_CATEGORY", "Không có nhóm dịch vụ này.", "There is no such category.", "category"
@@ -95,7 +100,7 @@ async def _filter(principal: Principal, search: ServiceSearch) -> repository.Ser
         statuses=visible_statuses(principal, search.statuses),
         category_ids=category_ids,
         audience=search.audience,
-        department_code=search.department.upper() if search.department else None,
+        department_code=department,
         channel=search.channel,
         min_price=search.min_price,
         max_price=search.max_price,
@@ -141,9 +146,9 @@ async def get_service(principal: Principal, code: str | None, slug: str | None) 
             "code",
         )
     row = (
-        await repository.service_by("code", code.strip().upper())
+        await repository.service_by("code", lookup_code(code))
         if code is not None
-        else await repository.service_by("slug", (slug or "").strip().lower())
+        else await repository.service_by("slug", lookup_code(slug or "", "slug", 120).lower())
     )
     if row is None or (row["status"] != ServiceStatus.PUBLISHED.value and not can_manage(principal)):
         return None
@@ -153,10 +158,3 @@ async def get_service(principal: Principal, code: str | None, slug: str | None) 
 async def departments(principal: Principal) -> list[dict[str, Any]]:
     require_catalog_read(principal)
     return await repository.all_departments()
-
-
-async def require_service(code: str) -> dict[str, Any]:
-    row = await repository.service_by("code", code.strip().upper())
-    if row is None:
-        raise not_found("dịch vụ", "Service", "code")
-    return row

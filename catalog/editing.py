@@ -12,10 +12,13 @@ from app.audit import service as audit
 from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.db import transaction
-from app.errors import Conflict, ValidationFailed, forbidden, not_found, unauthenticated
+from app.errors import Conflict, Noun, ValidationFailed, code_taken, not_found, stale_version
+from app.guards import require_staff
+from app.input import check_date, lookup_code, parse_id
+from app.states import apply_transition
 from app.text import fold
 from catalog import repository
-from catalog.enums import PlanStatus, ServiceStatus
+from catalog.enums import PlanAction, PlanStatus, ServiceAction, ServiceStatus
 from catalog.inputs import (
     PlanFields,
     PriceChange,
@@ -24,14 +27,13 @@ from catalog.inputs import (
     clean_price_change,
     clean_service_fields,
 )
-from catalog.states import SERVICE_TRANSITIONS
+from catalog.states import PLAN, PLAN_LIFECYCLE, SERVICE, SERVICE_LIFECYCLE
+
+PRICE_CHANGE = Noun("thay đổi giá", "price change")
 
 
 def require_manager(principal: Principal) -> None:
-    if principal.is_anonymous or principal.api_key_id is not None:
-        raise unauthenticated()
-    if not principal.has_role(Role.CATALOG_MANAGER):
-        raise forbidden()
+    require_staff(principal, Role.CATALOG_MANAGER)
 
 
 def search_text(row: dict[str, Any]) -> str:
@@ -82,7 +84,7 @@ async def _check_unique(values: dict[str, Any], except_id: int | None) -> None:
         return
     taken = await repository.service_exists(values.get("code", ""), values.get("slug", ""), except_id)
     if taken["code"]:
-        raise Conflict("CODE_TAKEN", "Mã dịch vụ đã tồn tại.", "The service code is already used.", "code")
+        raise code_taken(SERVICE)
     if taken["slug"]:
         raise Conflict("SLUG_TAKEN", "Slug đã được dùng.", "The slug is already used.", "slug")
 
@@ -111,22 +113,15 @@ async def create_service(principal: Principal, data: ServiceFields) -> dict[str,
     return row
 
 
-async def _locked_service(code: str, version: int) -> dict[str, Any]:
-    row = await repository.service_by("code", code.strip().upper())
+async def _service_at_version(code: str, version: int) -> dict[str, Any]:
+    """The service as the editor read it; STALE_VERSION when it changed since (the update itself checks
+    the version again, so a concurrent edit between this read and the write is refused too)."""
+    row = await repository.service_by("code", lookup_code(code))
     if row is None:
-        raise not_found("dịch vụ", "Service", "code")
+        raise not_found(SERVICE, "code")
     if row["version"] != version:
-        raise _stale()
+        raise stale_version(SERVICE)
     return row
-
-
-def _stale() -> Conflict:
-    return Conflict(
-        "STALE_VERSION",
-        "Dịch vụ đã được người khác sửa. Hãy tải lại rồi thử lại.",
-        "The service was changed by someone else. Reload and try again.",
-        "version",
-    )
 
 
 async def update_service(principal: Principal, code: str, version: int, data: ServiceFields) -> dict[str, Any]:
@@ -134,13 +129,13 @@ async def update_service(principal: Principal, code: str, version: int, data: Se
     values = clean_service_fields(data, creating=False)
     channels = values.pop("channels", None)
     async with transaction():
-        before = await _locked_service(code, version)
+        before = await _service_at_version(code, version)
         await _resolve_refs(values)
         await _check_unique(values, before["id"])
         merged = {**before, **values}
         values.update(sort_name=fold(merged["name_vi"]), search_text=search_text(merged), updated_at=clock.now())
         if not await repository.update_service(before["id"], version, values):
-            raise _stale()
+            raise stale_version(SERVICE)
         old_channels = (await repository.channels_by_services([before["id"]]))[before["id"]]
         if channels is not None:
             await repository.replace_channels(before["id"], channels)
@@ -155,19 +150,12 @@ async def update_service(principal: Principal, code: str, version: int, data: Se
     return after
 
 
-async def change_status(principal: Principal, code: str, version: int, target: ServiceStatus) -> dict[str, Any]:
+async def change_status(principal: Principal, code: str, version: int, action: ServiceAction) -> dict[str, Any]:
     require_manager(principal)
     async with transaction():
-        before = await _locked_service(code, version)
+        before = await _service_at_version(code, version)
         current = ServiceStatus(before["status"])
-        action = SERVICE_TRANSITIONS.get((current, target))
-        if action is None:
-            raise Conflict(
-                "INVALID_TRANSITION",
-                f"Không thể chuyển dịch vụ từ trạng thái {current.value} sang {target.value}.",
-                f"A service cannot go from {current.value} to {target.value}.",
-                "status",
-            )
+        target = apply_transition(SERVICE_LIFECYCLE, current, action=action, field="status").target
         if target is ServiceStatus.PUBLISHED:
             await _require_priced_plan(before["id"])
         now = clock.now()
@@ -175,11 +163,11 @@ async def change_status(principal: Principal, code: str, version: int, target: S
         if target is ServiceStatus.PUBLISHED:
             values["published_at"] = now
         if not await repository.update_service(before["id"], version, values):
-            raise _stale()
+            raise stale_version(SERVICE)
         after = await repository.service_by("id", before["id"])
         assert after is not None
         await audit.record(
-            principal.as_actor(), f"service.{action}", "service", after["code"],
+            principal.as_actor(), f"service.{action.value}", "service", after["code"],
             {"status": current.value, "version": version}, {"status": target.value, "version": after["version"]},
         )  # fmt: skip
     return after
@@ -204,9 +192,9 @@ async def add_plan(principal: Principal, service_code: str, data: PlanFields, pr
     today = clock.local_today()
     amount, vat_rate, effective_from = clean_price_change(price, today)
     async with transaction():
-        service = await repository.service_by("code", service_code.strip().upper())
+        service = await repository.service_by("code", lookup_code(service_code, "serviceCode"))
         if service is None:
-            raise not_found("dịch vụ", "Service", "serviceCode")
+            raise not_found(SERVICE, "serviceCode")
         if await repository.plan_code_taken(service["id"], values["code"]):
             raise Conflict(
                 "CODE_TAKEN", "Mã gói đã tồn tại trong dịch vụ này.", "The plan code is already used.", "code"
@@ -230,14 +218,14 @@ async def add_plan(principal: Principal, service_code: str, data: PlanFields, pr
     return plan
 
 
-async def _plan(plan_id: int) -> dict[str, Any]:
-    plan = await repository.plan_by_id(plan_id)
+async def _plan(plan_id: object) -> dict[str, Any]:
+    plan = await repository.plan_by_id(parse_id(plan_id, "planId"))
     if plan is None:
-        raise not_found("gói dịch vụ", "Plan", "planId")
+        raise not_found(PLAN, "planId")
     return plan
 
 
-async def update_plan(principal: Principal, plan_id: int, data: PlanFields) -> dict[str, Any]:
+async def update_plan(principal: Principal, plan_id: object, data: PlanFields) -> dict[str, Any]:
     require_manager(principal)
     values = clean_plan_fields(data, creating=False)
     async with transaction():
@@ -251,38 +239,31 @@ async def update_plan(principal: Principal, plan_id: int, data: PlanFields) -> d
                 "code",
             )
         if values:
-            await repository.update_plan(plan_id, values)
-        after = await _plan(plan_id)
-        await audit.record(principal.as_actor(), "plan.update", "plan", plan_id, before, after)
+            await repository.update_plan(before["id"], values)
+        after = await _plan(before["id"])
+        await audit.record(principal.as_actor(), "plan.update", "plan", before["id"], before, after)
     return after
 
 
-async def set_plan_status(principal: Principal, plan_id: int, status: PlanStatus) -> dict[str, Any]:
+async def set_plan_status(principal: Principal, plan_id: object, action: PlanAction) -> dict[str, Any]:
     require_manager(principal)
     async with transaction():
         before = await _plan(plan_id)
-        if before["status"] == status.value:
-            raise Conflict(
-                "INVALID_TRANSITION",
-                f"Gói dịch vụ đã ở trạng thái {status.value}.",
-                f"The plan is already {status.value}.",
-                "status",
-            )
-        await repository.update_plan(plan_id, {"status": status.value})
-        after = await _plan(plan_id)
-        action = "plan.retire" if status is PlanStatus.RETIRED else "plan.reactivate"
+        status = apply_transition(PLAN_LIFECYCLE, PlanStatus(before["status"]), action=action, field="status").target
+        await repository.update_plan(before["id"], {"status": status.value})
+        after = await _plan(before["id"])
         await audit.record(
             principal.as_actor(),
-            action,
+            f"plan.{action.value}",
             "plan",
-            plan_id,
+            before["id"],
             {"status": before["status"]},
             {"status": status.value},
         )
     return after
 
 
-async def schedule_price(principal: Principal, plan_id: int, change: PriceChange) -> dict[str, Any]:
+async def schedule_price(principal: Principal, plan_id: object, change: PriceChange) -> dict[str, Any]:
     """A new price from a date (today or later). A change not yet in force may be replaced;
     a price already in force never is: history stays as it was charged."""
     require_manager(principal)
@@ -290,7 +271,7 @@ async def schedule_price(principal: Principal, plan_id: int, change: PriceChange
     amount, vat_rate, effective_from = clean_price_change(change, today)
     async with transaction():
         plan = await _plan(plan_id)
-        existing = await repository.price_on(plan_id, effective_from)
+        existing = await repository.price_on(plan["id"], effective_from)
         if existing is not None and effective_from <= today:
             raise Conflict(
                 "PRICE_ALREADY_IN_EFFECT",
@@ -302,20 +283,21 @@ async def schedule_price(principal: Principal, plan_id: int, change: PriceChange
         if existing is not None:
             await repository.update_scheduled_price(existing["id"], {**new, "created_by": principal.account_id})
         else:
-            await repository.insert_price({**new, "plan": plan_id, "created_by": principal.account_id})
+            await repository.insert_price({**new, "plan": plan["id"], "created_by": principal.account_id})
         before = None if existing is None else {k: existing[k] for k in ("amount", "vat_rate", "effective_from")}
-        await audit.record(principal.as_actor(), "plan.schedule_price", "plan", plan_id, before, new)
+        await audit.record(principal.as_actor(), "plan.schedule_price", "plan", plan["id"], before, new)
     return plan
 
 
-async def cancel_scheduled_price(principal: Principal, plan_id: int, effective_from: Any) -> dict[str, Any]:
+async def cancel_scheduled_price(principal: Principal, plan_id: object, effective_from: Any) -> dict[str, Any]:
     require_manager(principal)
     today = clock.local_today()
+    check_date(effective_from, "effectiveFrom")
     async with transaction():
         plan = await _plan(plan_id)
-        existing = await repository.price_on(plan_id, effective_from)
+        existing = await repository.price_on(plan["id"], effective_from)
         if existing is None:
-            raise not_found("thay đổi giá", "Price change", "effectiveFrom")
+            raise not_found(PRICE_CHANGE, "effectiveFrom")
         if effective_from <= today:
             raise Conflict(
                 "PRICE_ALREADY_IN_EFFECT",
@@ -325,7 +307,7 @@ async def cancel_scheduled_price(principal: Principal, plan_id: int, effective_f
             )
         await repository.delete_scheduled_price(existing["id"])
         await audit.record(
-            principal.as_actor(), "plan.cancel_price", "plan", plan_id,
+            principal.as_actor(), "plan.cancel_price", "plan", plan["id"],
             {k: existing[k] for k in ("amount", "vat_rate", "effective_from")}, None,
         )  # fmt: skip
     return plan

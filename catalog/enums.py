@@ -50,3 +50,13 @@ class Unit(StrEnum):
     RACK_UNIT_MONTH = "rack_unit_month"
     VIRTUAL_MACHINE_MONTH = "vm_month"
     TERABYTE_MONTH = "tb_month"
+
+
+class ServiceAction(StrEnum):
+    PUBLISH = "publish"
+    RETIRE = "retire"
+
+
+class PlanAction(StrEnum):
+    RETIRE = "retire"
+    REACTIVATE = "reactivate"

@@ -1,16 +1,26 @@
 """Validated inputs of the catalog's staff use cases. Every bad field is reported, not just the first."""
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
+# No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
+# strawberry would resolve string annotations of inherited fields in the subclass's module.
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
-from app.errors import DomainError, ErrorDetail, ValidationFailed
-from app.text import clean_code, clean_optional, clean_slug, clean_text, fold, slugify
-from app.vat import VatRate
+from app.input import (
+    Checker,
+    camel,
+    check_amount,
+    check_date,
+    check_int,
+    clean_code,
+    clean_optional,
+    clean_slug,
+    clean_text,
+)
+from app.money import VatRate
+from app.text import fold, slugify
 from catalog.enums import Audience, Channel, OnlineLevel, Unit
 
 MAX_PRICE = 100_000_000_000  # 100 billion đồng: anything above is a typing error, not a price
@@ -18,52 +28,18 @@ MAX_FEE = 100_000_000
 MAX_PROCESSING_DAYS = 365
 MAX_DOCUMENTS = 30
 MAX_TAGS = 20
-
-R = TypeVar("R")
-
-
-class Checker:
-    """Collects field errors so one response lists them all."""
-
-    def __init__(self) -> None:
-        self.details: list[ErrorDetail] = []
-
-    def check(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as error:
-            self.details.extend(error.details)
-            return None  # type: ignore[return-value]
-
-    def fail(self, field: str, code: str, vi: str, en: str) -> None:
-        self.details.append(ErrorDetail(code, vi, en, field))
-
-    def done(self) -> None:
-        if self.details:
-            raise ValidationFailed.many(self.details)
+MAX_MIN_QUANTITY = 100_000
+MAX_POSITION = 100_000
 
 
-def check_amount(value: int, field: str, maximum: int = MAX_PRICE) -> int:
-    if value < 0:
-        raise ValidationFailed("NEGATIVE_AMOUNT", "Số tiền không được âm.", "The amount cannot be negative.", field)
-    if value > maximum:
-        raise ValidationFailed(
-            "AMOUNT_TOO_LARGE",
-            f"Số tiền vượt quá mức cho phép ({maximum:,} đồng).".replace(",", "."),
-            f"The amount exceeds the allowed maximum ({maximum:,} VND).",
-            field,
-        )
-    return value
-
-
-@dataclass(frozen=True)
+@dataclass
 class ChannelTerms:
     channel: Channel
     processing_days: int
     fee_amount: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class RequiredDocument:
     name_vi: str
     name_en: str = ""
@@ -87,12 +63,11 @@ class ServiceFields:
     description_en: str | None = None
     audiences: list[Audience] | None = None
     online_level: OnlineLevel | None = None
-    channels: list[ChannelTerms] | None = None
-    required_documents: list[RequiredDocument] | None = None
+    channels: Sequence[ChannelTerms] | None = None
+    required_documents: Sequence[RequiredDocument] | None = None
     legal_basis_vi: str | None = None
     legal_basis_en: str | None = None
     tags: list[str] | None = None
-    cleaned: dict[str, Any] = field(default_factory=dict)
 
 
 _TEXT_LIMITS = {
@@ -105,11 +80,6 @@ _TEXT_LIMITS = {
     "legal_basis_vi": (4000, True, False),
     "legal_basis_en": (4000, True, False),
 }
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def clean_service_fields(data: ServiceFields, creating: bool) -> dict[str, Any]:  # noqa: PLR0912 - one branch per field
@@ -163,7 +133,7 @@ def clean_service_fields(data: ServiceFields, creating: bool) -> dict[str, Any]:
     return out
 
 
-def _clean_channels(c: Checker, channels: list[ChannelTerms]) -> list[dict[str, Any]]:
+def _clean_channels(c: Checker, channels: Sequence[ChannelTerms]) -> list[dict[str, Any]]:
     seen: set[Channel] = set()
     rows = []
     if not channels:
@@ -191,7 +161,7 @@ def _clean_channels(c: Checker, channels: list[ChannelTerms]) -> list[dict[str, 
     return rows
 
 
-def _clean_documents(c: Checker, documents: list[RequiredDocument]) -> list[dict[str, Any]]:
+def _clean_documents(c: Checker, documents: Sequence[RequiredDocument]) -> list[dict[str, Any]]:
     if len(documents) > MAX_DOCUMENTS:
         c.fail("requiredDocuments", "TOO_MANY", "Quá nhiều giấy tờ.", f"At most {MAX_DOCUMENTS} documents.")
     rows = []
@@ -216,7 +186,7 @@ def _clean_tags(c: Checker, tags: list[str]) -> list[str]:
     return sorted(set(cleaned))
 
 
-@dataclass(frozen=True)
+@dataclass
 class PlanFields:
     code: str | None = None
     name_vi: str | None = None
@@ -244,21 +214,14 @@ def clean_plan_fields(data: PlanFields, creating: bool) -> dict[str, Any]:
     elif creating:
         c.fail("unit", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
     if data.min_quantity is not None:
-        if not 1 <= data.min_quantity <= 100_000:
-            c.fail(
-                "minQuantity",
-                "OUT_OF_RANGE",
-                "Số lượng tối thiểu không hợp lệ.",
-                "Minimum quantity is out of range.",
-            )
-        out["min_quantity"] = data.min_quantity
+        out["min_quantity"] = c.check(check_int, data.min_quantity, "minQuantity", 1, MAX_MIN_QUANTITY)
     if data.position is not None:
-        out["position"] = data.position
+        out["position"] = c.check(check_int, data.position, "position", 0, MAX_POSITION)
     c.done()
     return out
 
 
-@dataclass(frozen=True)
+@dataclass
 class PriceChange:
     amount: int
     vat_rate: VatRate
@@ -267,9 +230,9 @@ class PriceChange:
 
 def clean_price_change(change: PriceChange, today: date) -> tuple[int, VatRate, date]:
     c = Checker()
-    amount = c.check(check_amount, change.amount, "amount")
-    effective_from = change.effective_from or today
-    if effective_from < today:
+    amount = c.check(check_amount, change.amount, "amount", MAX_PRICE)
+    effective_from = c.check(check_date, change.effective_from or today, "effectiveFrom")
+    if effective_from is not None and effective_from < today:
         c.fail(
             "effectiveFrom",
             "DATE_IN_PAST",
@@ -287,23 +250,29 @@ class Unchanged(Enum):
 
 
 UNCHANGED = Unchanged.TOKEN
-MAX_POSITION = 100_000
 MAX_DEPARTMENT_CODE = 20  # department.code is Varchar(20)
 
 
-@dataclass(frozen=True)
-class CategoryFields:
-    """Editable fields of a category; None means "leave unchanged" on update (the code never changes).
-    parent_code: a category code, None for the root, UNCHANGED to stay where it is."""
+@dataclass
+class CategoryChanges:
+    """Editable fields of a category; None means "leave unchanged" (the code never changes).
+    parent_code: a category code, None for the root, anything else (UNCHANGED, the API's UNSET) to stay."""
 
-    code: str | None = None
     slug: str | None = None
     name_vi: str | None = None
     name_en: str | None = None
     description_vi: str | None = None
     description_en: str | None = None
-    parent_code: str | Unchanged | None = UNCHANGED
+    parent_code: object = UNCHANGED
     position: int | None = None
+
+
+@dataclass
+class CategoryFields(CategoryChanges):
+    """A new category: its code, and the editable fields (no parent: a top-level category)."""
+
+    code: str | None = None
+    parent_code: object = None
 
 
 _CATEGORY_TEXT = {
@@ -314,14 +283,15 @@ _CATEGORY_TEXT = {
 }
 
 
-def clean_category_fields(data: CategoryFields, creating: bool) -> dict[str, Any]:
+def clean_category_fields(data: CategoryChanges, creating: bool) -> dict[str, Any]:
     """Column values for the fields given (parent as `parent_code`: a code, None for the root);
     raises with every invalid field. On create a missing slug is made from the Vietnamese name."""
     c = Checker()
     out: dict[str, Any] = {}
     if creating:
-        if data.code is not None:
-            out["code"] = c.check(clean_code, data.code, "code")
+        code = getattr(data, "code", None)
+        if code is not None:
+            out["code"] = c.check(clean_code, code, "code")
         else:
             c.fail("code", "REQUIRED", "Trường này là bắt buộc.", "This field is required.")
     for name, (limit, multiline, required) in _CATEGORY_TEXT.items():
@@ -336,7 +306,7 @@ def clean_category_fields(data: CategoryFields, creating: bool) -> dict[str, Any
     if isinstance(data.parent_code, str):
         out["parent_code"] = c.check(clean_code, data.parent_code, "parentCode")
     elif data.parent_code is None or creating:
-        out["parent_code"] = None
+        out["parent_code"] = None  # the root (on create, also when no parent was given)
     if data.position is not None:
         if not 0 <= data.position <= MAX_POSITION:
             c.fail(
@@ -350,7 +320,7 @@ def clean_category_fields(data: CategoryFields, creating: bool) -> dict[str, Any
     return out
 
 
-def _category_slug(c: Checker, data: CategoryFields, creating: bool, out: dict[str, Any]) -> None:
+def _category_slug(c: Checker, data: CategoryChanges, creating: bool, out: dict[str, Any]) -> None:
     if data.slug is not None:
         out["slug"] = c.check(clean_slug, data.slug, "slug")
     elif creating and out.get("name_vi"):

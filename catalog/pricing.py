@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.vat import VatRate, vat_amount
+from app.money import VatRate, vat_amount
 
 
 @dataclass(frozen=True)

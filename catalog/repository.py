@@ -273,6 +273,10 @@ async def plan_by_id(plan_id: int) -> dict[str, Any] | None:
     return await Plan.select().where(Plan.id == plan_id).first()
 
 
+async def plans_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    return await Plan.select().where(Plan.id.is_in(ids)) if ids else []
+
+
 async def plan_code_taken(service_id: int, code: str) -> bool:
     return await Plan.exists().where((Plan.service == service_id) & (Plan.code == code))
 

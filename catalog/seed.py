@@ -13,10 +13,9 @@ from typing import Any
 from app import clock
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.audit.tables import AuditEvent
 from app.db import transaction
+from app.money import VatRate
 from app.text import fold
-from app.vat import VatRate
 from catalog import repository
 from catalog.editing import search_text
 from catalog.enums import Audience, Channel, OnlineLevel, ServiceStatus, Unit
@@ -80,10 +79,7 @@ async def seed_catalog(path: Path = DATA) -> dict[str, int]:
 
 async def deleted_categories() -> set[str]:
     """Codes of the categories staff deleted (catalog.structure.delete_category) and not made again."""
-    rows = await AuditEvent.select(AuditEvent.entity_id).where(
-        (AuditEvent.action == "category.delete") & (AuditEvent.entity_type == "category")
-    )
-    return {row["entity_id"] for row in rows}
+    return await audit.entity_ids("category", "category.delete")
 
 
 async def _insert_service(

@@ -12,23 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from app.audit import service as audit
-from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.db import transaction
-from app.errors import Conflict, ErrorDetail, ValidationFailed, forbidden, not_found, unauthenticated
+from app.errors import Conflict, ErrorDetail, Noun, ValidationFailed, not_found
+from app.guards import require_admin
+from app.input import lookup_code
 from catalog import repository
+from catalog.departments import DEPARTMENT
 from catalog.editing import require_manager
-from catalog.inputs import CategoryFields, clean_category_fields, clean_department_fields
+from catalog.inputs import CategoryChanges, CategoryFields, clean_category_fields, clean_department_fields
 
+CATEGORY = Noun("nhóm dịch vụ", "category")
 CATEGORY_COLUMNS = ("code", "slug", "name_vi", "name_en", "description_vi", "description_en", "position")
-
-
-def require_admin(principal: Principal) -> None:
-    # A partner key is no signed-in account: UNAUTHENTICATED, as for the other catalog edits.
-    if principal.is_anonymous or principal.api_key_id is not None:
-        raise unauthenticated()
-    if Role.ADMIN not in principal.roles:
-        raise forbidden()
 
 
 # --- categories ---------------------------------------------------------------------------------
@@ -80,9 +75,9 @@ async def _tree() -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]], dict
 
 
 async def _category(by_code: dict[str, dict[str, Any]], code: str) -> dict[str, Any]:
-    row = by_code.get(code.strip().upper())
+    row = by_code.get(lookup_code(code))
     if row is None:
-        raise not_found("nhóm dịch vụ", "Category", "code")
+        raise not_found(CATEGORY, "code")
     return row
 
 
@@ -113,7 +108,7 @@ async def create_category(principal: Principal, data: CategoryFields) -> dict[st
     return row
 
 
-async def update_category(principal: Principal, code: str, data: CategoryFields) -> dict[str, Any]:
+async def update_category(principal: Principal, code: str, data: CategoryChanges) -> dict[str, Any]:
     """Rename, re-describe, move (under another category, or to the root with parent None) or reorder.
     A move without a position puts the category after its new siblings."""
     require_manager(principal)
@@ -206,9 +201,9 @@ async def update_department(
     require_admin(principal)
     values = clean_department_fields(None, name_vi, name_en, creating=False)
     async with transaction():
-        before = await repository.department_by_code(code.strip().upper())
+        before = await repository.department_by_code(lookup_code(code, max_length=20))
         if before is None:
-            raise not_found("phòng", "Department", "code")
+            raise not_found(DEPARTMENT, "code")
         changes = {k: v for k, v in values.items() if v != before[k]}
         if not changes:
             return before

@@ -13,27 +13,11 @@ from typing import Any
 
 from app.auth.enums import Role, Scope
 from app.auth.principal import Principal
-from app.errors import PermissionDenied, forbidden, not_found, unauthenticated
+from app.errors import PermissionDenied, forbidden, not_found
+from app.guards import require_scope, require_staff
 from projects import repository
 from projects.enums import Visibility
-
-
-def require_signed_in_staff(principal: Principal) -> None:
-    if principal.is_anonymous or principal.api_key_id is not None:
-        raise unauthenticated()
-    if not principal.is_staff:
-        raise forbidden()
-
-
-def require_admin(principal: Principal) -> None:
-    require_signed_in_staff(principal)
-    if Role.ADMIN not in principal.roles:
-        raise forbidden()
-
-
-def require_public_read(principal: Principal) -> None:
-    if principal.api_key_id is not None and Scope.PROJECTS_READ not in principal.scopes:
-        raise forbidden()
+from projects.states import PROJECT
 
 
 def can_read_internal(principal: Principal) -> bool:
@@ -42,15 +26,15 @@ def can_read_internal(principal: Principal) -> bool:
 
 def require_visible(principal: Principal, project: dict[str, Any] | None, field: str = "code") -> dict[str, Any]:
     """The project, if it exists and the caller may see it; internal ones look absent to the public."""
-    require_public_read(principal)
+    require_scope(principal, Scope.PROJECTS_READ)
     if project is None or (project["visibility"] != Visibility.PUBLIC.value and not can_read_internal(principal)):
-        raise not_found("dự án", "Project", field)
+        raise not_found(PROJECT, field)
     return project
 
 
 async def require_editor(principal: Principal, project: dict[str, Any]) -> None:
     """Admin, or a project manager who manages this project."""
-    require_signed_in_staff(principal)
+    require_staff(principal)
     if Role.ADMIN in principal.roles:
         return
     if Role.PROJECT_MANAGER in principal.roles and principal.account_id is not None:

@@ -102,3 +102,22 @@ class Health(StrEnum):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     LATE = "late"
+
+
+class ProjectAction(StrEnum):
+    PREPARE = "prepare"
+    IMPLEMENT = "implement"
+    COMPLETE = "complete"
+    CLOSE = "close"
+    CANCEL = "cancel"
+
+
+class MilestoneAction(StrEnum):
+    START = "start"
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    RETURN = "return"
+    RESUME = "resume"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    CANCEL = "cancel"

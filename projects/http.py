@@ -12,10 +12,11 @@ from typing import Any
 
 from litestar import Request, Response, get
 
-from app.api.context import authenticate, negotiate_language
+from app.api.context import authenticate
 from app.api.http import attachment, refusal
 from app.errors import DomainError
-from projects import publish
+from app.i18n import negotiate_language
+from projects import evidence, publish
 
 
 async def _serve(request: Request[Any, Any, Any], code: str, render: Any, media_type: str) -> Response[bytes]:
@@ -52,7 +53,7 @@ async def milestone_evidence(request: Request[Any, Any, Any], code: str, evidenc
     lang = negotiate_language(request.headers.get("accept-language"))
     try:
         principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
-        row, content = await publish.evidence_file(principal, code, evidence_id)
+        row, content = await evidence.evidence_file(principal, code, evidence_id)
     except DomainError as error:
         return refusal(error, lang)
     return attachment(content, row["filename"], row["media_type"])

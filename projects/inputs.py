@@ -1,16 +1,16 @@
 """Validated inputs of the project use cases. Every bad field is reported, not just the first."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
+# strawberry would resolve string annotations of inherited fields in the subclass's module.
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from app import files
 from app.errors import ValidationFailed
-from app.text import clean_code, clean_optional, clean_text
-from catalog.inputs import Checker, camel, check_amount
+from app.input import Checker, camel, check_amount, check_date, clean_code, clean_optional, clean_text, parse_ids
 from projects.enums import MilestoneCode, MilestoneType, PppContractType, PppStage, ProjectKind, Visibility
 
 MAX_CAPITAL = 10**15  # one million billion đồng: anything above is a typing error
@@ -26,7 +26,8 @@ REQUIRED = ("REQUIRED", "Trường này là bắt buộc.", "This field is requi
 
 @dataclass
 class ProjectFields:
-    """Editable fields of a project; None means "leave unchanged" on update."""
+    """Editable fields of a project; None means "leave unchanged" on update (the GraphQL input is
+    this class). Ids are as clients send them, parsed here."""
 
     code: str | None = None
     name_vi: str | None = None
@@ -43,7 +44,7 @@ class ProjectFields:
     planned_start: date | None = None
     planned_end: date | None = None
     visibility: Visibility | None = None
-    partner_ids: list[int] | None = None
+    partner_ids: Sequence[object] | None = None
 
 
 @dataclass
@@ -59,7 +60,7 @@ class MilestoneFields:
     progress: int | None = None
     deliverables: str | None = None
     share_bp: int | None = None
-    depends_on: list[int] | None = None
+    depends_on: Sequence[object] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,10 @@ def clean_project_fields(data: ProjectFields, creating: bool, current: dict[str,
         elif creating:
             c.fail(camel(name), *REQUIRED)
     if "department_code" in out:
-        out["department_code"] = str(out["department_code"]).strip().upper()
+        out["department_code"] = c.check(clean_code, out["department_code"], "departmentCode")
+    for name in ("planned_start", "planned_end"):
+        if name in out:
+            out[name] = c.check(check_date, out[name], camel(name))
     for name in ("state_capital_amount", "private_capital_amount"):
         value = getattr(data, name)
         if value is not None:
@@ -146,9 +150,7 @@ def clean_project_fields(data: ProjectFields, creating: bool, current: dict[str,
                     "Only a PPP project has this field.",
                 )
     if data.partner_ids is not None:
-        out["partner_ids"] = sorted(set(data.partner_ids))
-        if len(out["partner_ids"]) > MAX_PEOPLE:
-            c.fail("partnerIds", "TOO_MANY", f"Tối đa {MAX_PEOPLE} đối tác.", f"At most {MAX_PEOPLE} partners.")
+        out["partner_ids"] = c.check(parse_ids, list(data.partner_ids), "partnerIds", MAX_PEOPLE) or []
     c.done()
     return out
 
@@ -202,7 +204,7 @@ def clean_milestone_fields(  # noqa: PLR0912 - one branch per field
     for name in ("planned_start", "due_date"):
         value = getattr(data, name)
         if value is not None:
-            out[name] = value
+            out[name] = c.check(check_date, value, camel(name))
         elif creating:
             c.fail(camel(name), *REQUIRED)
     if data.progress is not None:
@@ -222,7 +224,7 @@ def clean_milestone_fields(  # noqa: PLR0912 - one branch per field
             )
         out["due_date_reason"] = reason
     if data.depends_on is not None:
-        out["depends_on"] = sorted(set(data.depends_on))
+        out["depends_on"] = c.check(parse_ids, list(data.depends_on), "dependsOn", MAX_MILESTONES) or []
     c.done()
     return out
 

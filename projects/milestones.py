@@ -15,12 +15,13 @@ from app import clock, files
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.db import transaction
-from app.errors import Conflict, ValidationFailed, not_found
-from app.text import clean_optional
+from app.errors import Conflict, ValidationFailed, not_found, reason_required, stale_version
+from app.input import clean_optional, parse_id
+from app.states import apply_transition
 from projects import repository
 from projects.access import require_editor, require_reviewer
 from projects.dependencies import has_cycle, with_replaced
-from projects.enums import MilestoneStatus, ProjectStatus
+from projects.enums import MilestoneAction, MilestoneStatus, ProjectStatus
 from projects.inputs import (
     FULL_SHARE_BP,
     MAX_EVIDENCE_PER_MILESTONE,
@@ -30,18 +31,26 @@ from projects.inputs import (
     clean_evidence,
     clean_milestone_fields,
 )
-from projects.service import locked_project, record_event, shares_over, snapshot, stale, too_many_milestones
-from projects.states import CLOSED, FINAL_PROJECT, MILESTONE_TRANSITIONS, REASON_REQUIRED, REVIEWS, STARTS
+from projects.service import project_at_version, record_event, shares_over, snapshot, too_many_milestones
+from projects.states import (
+    CLOSED,
+    FINAL_PROJECT,
+    MILESTONE,
+    MILESTONE_LIFECYCLE,
+    REASON_REQUIRED,
+    REVIEWS,
+    STARTS,
+)
 
 
 def _stale() -> Conflict:
-    return stale("Mốc", "The milestone")
+    return stale_version(MILESTONE)
 
 
-async def _milestone_and_project(milestone_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    milestone = await repository.milestone_by_id(milestone_id)
+async def _milestone_and_project(milestone_id: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    milestone = await repository.milestone_by_id(parse_id(milestone_id))
     if milestone is None:
-        raise not_found("mốc", "Milestone", "id")
+        raise not_found(MILESTONE, "id")
     project = await repository.project_by_id(milestone["project"])
     assert project is not None
     return milestone, project
@@ -87,7 +96,7 @@ async def _check_dependencies(project_id: int, milestone_id: int | None, predece
 
 
 async def add_milestone(principal: Principal, project_code: str, data: MilestoneFields) -> dict[str, Any]:
-    project = await locked_project(project_code, None)
+    project = await project_at_version(project_code, None)
     await require_editor(principal, project)
     _require_open_project(project)
     values = clean_milestone_fields(data, creating=True)
@@ -125,9 +134,10 @@ async def add_milestone(principal: Principal, project_code: str, data: Milestone
 
 
 async def update_milestone(
-    principal: Principal, milestone_id: int, version: int, data: MilestoneFields, comment: str | None
+    principal: Principal, milestone_ref: object, version: int, data: MilestoneFields, comment: str | None
 ) -> dict[str, Any]:
-    milestone, project = await _milestone_and_project(milestone_id)
+    milestone, project = await _milestone_and_project(milestone_ref)
+    milestone_id = milestone["id"]
     await require_editor(principal, project)
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
@@ -177,13 +187,14 @@ async def update_milestone(
 
 async def move_milestone(
     principal: Principal,
-    milestone_id: int,
+    milestone_ref: object,
     version: int,
     target: MilestoneStatus,
     comment: str | None,
     evidence: list[Evidence] | None = None,
 ) -> dict[str, Any]:
-    _, project = await _milestone_and_project(milestone_id)
+    milestone, project = await _milestone_and_project(milestone_ref)
+    milestone_id = milestone["id"]
     await require_editor(principal, project)
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
@@ -194,26 +205,19 @@ async def move_milestone(
         if before["version"] != version:
             raise _stale()
         current = MilestoneStatus(before["status"])
-        action = MILESTONE_TRANSITIONS.get((current, target))
-        if action is None:
-            raise Conflict(
-                "INVALID_TRANSITION",
-                f"Không thể chuyển mốc từ trạng thái {current.value} sang {target.value}.",
-                f"A milestone cannot go from {current.value} to {target.value}.",
-                "to",
-            )
+        action = apply_transition(MILESTONE_LIFECYCLE, current, target=target, field="to").action
         if action in REVIEWS:
             require_reviewer(principal, before)
         if action in REASON_REQUIRED and not note:
-            raise ValidationFailed("REASON_REQUIRED", "Cần nêu lý do.", "Give the reason for this change.", "comment")
-        if documents and action != "submit":
+            raise reason_required()
+        if documents and action is not MilestoneAction.SUBMIT:
             raise ValidationFailed(
                 "EVIDENCE_ONLY_ON_SUBMISSION",
                 "Chỉ đính kèm tài liệu khi nộp mốc để nghiệm thu.",
                 "Evidence is attached when a milestone is submitted for acceptance.",
                 "evidence",
             )
-        if (current, target) in STARTS:
+        if action in STARTS:
             await _require_predecessors_accepted(milestone_id)
         values = _transition_values(action, target, before, principal, note)
         if not await repository.update_milestone(milestone_id, version, values):
@@ -236,12 +240,12 @@ async def move_milestone(
         after = await repository.milestone_by_id(milestone_id)
         assert after is not None
         await record_event(
-            principal, project["id"], f"milestone.{action}", milestone_id=milestone_id,
+            principal, project["id"], f"milestone.{action.value}", milestone_id=milestone_id,
             from_status=current.value, to_status=target.value, comment=note,
             changes={"evidence": documents} if documents else None,
         )  # fmt: skip
         await audit.record(
-            principal.as_actor(), f"milestone.{action}", "milestone", milestone_id,
+            principal.as_actor(), f"milestone.{action.value}", "milestone", milestone_id,
             {"status": current.value, "version": version},
             {"status": target.value, "version": after["version"], "comment": note, "evidence": documents},
         )  # fmt: skip
@@ -276,18 +280,18 @@ async def _require_predecessors_accepted(milestone_id: int) -> None:
 
 
 def _transition_values(
-    action: str, target: MilestoneStatus, before: dict[str, Any], principal: Principal, note: str
+    action: MilestoneAction, target: MilestoneStatus, before: dict[str, Any], principal: Principal, note: str
 ) -> dict[str, Any]:
     today = clock.local_today()
     values: dict[str, Any] = {"status": target.value, "updated_at": clock.now()}
     if target is MilestoneStatus.IN_PROGRESS and before["actual_start"] is None:
         values["actual_start"] = today
-    if action == "submit":
+    if action is MilestoneAction.SUBMIT:
         values["submitted_by"] = principal.account_id
-    if action == "accept":
+    if action is MilestoneAction.ACCEPT:
         values.update(actual_end=today, progress=100)
     if action in REASON_REQUIRED:
         values["status_reason"] = note
-    elif action in ("resume", "unblock", "start"):
+    elif action in (MilestoneAction.RESUME, MilestoneAction.UNBLOCK, MilestoneAction.START):
         values["status_reason"] = ""
     return values

@@ -7,7 +7,6 @@ from projects.tables import (
     MilestoneDependency,
     MilestoneEvidence,
     Project,
-    ProjectEvent,
     ProjectManager,
     ProjectPartner,
 )
@@ -24,8 +23,7 @@ APP_CONFIG = AppConfig(
         Milestone,
         MilestoneDependency,
         MilestoneEvidence,
-        ProjectEvent,
     ],
-    migration_dependencies=["app.auth.piccolo_app", "catalog.piccolo_app"],
+    migration_dependencies=["app.piccolo_app", "app.auth.piccolo_app", "catalog.piccolo_app"],
     commands=[],
 )

@@ -1,18 +1,22 @@
 """Reading projects: the staff portfolio (filters, health), one project, milestones due soon or
 overdue, and the public view for partners."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
+# strawberry would resolve string annotations of inherited fields in the subclass's module.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from app import clock
+from app.auth.enums import Scope
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
+from app.guards import require_scope, require_staff
+from app.input import lookup_code
 from app.pagination import Page, decode_cursor, encode_cursor, id_page, page_size
+from catalog import departments
 from projects import repository
-from projects.access import require_public_read, require_signed_in_staff, require_visible
+from projects.access import require_visible
 from projects.enums import Health, MilestoneStatus, PppStage, ProjectKind, ProjectStatus, Visibility
 from projects.health import MilestonePlan, project_health
 from projects.states import OPEN
@@ -22,11 +26,19 @@ _ALL_VISIBILITIES = tuple(v.value for v in Visibility)
 _OPEN = tuple(sorted(s.value for s in OPEN))
 
 
-@dataclass(frozen=True)
-class PortfolioSearch:
-    kinds: tuple[ProjectKind, ...] = ()
-    stages: tuple[PppStage, ...] = ()
-    statuses: tuple[ProjectStatus, ...] = ()
+@dataclass
+class PublicSearch:
+    """Filters of the public project list (the GraphQL `PublicProjectFilter`); all given must match."""
+
+    kinds: list[ProjectKind] | None = None
+    stages: list[PppStage] | None = None
+    statuses: list[ProjectStatus] | None = None
+
+
+@dataclass
+class PortfolioSearch(PublicSearch):
+    """Filters of the staff portfolio (the GraphQL `ProjectFilter`)."""
+
     department: str | None = None
     health: Health | None = None
     visibility: Visibility | None = None
@@ -63,38 +75,42 @@ async def _page(
 async def list_projects(
     principal: Principal, search: PortfolioSearch, first: int | None, after: str | None
 ) -> Page[dict[str, Any]]:
-    require_signed_in_staff(principal)
+    require_staff(principal)
+    department_id = None
+    if search.department:
+        department_id = await departments.department_id(lookup_code(search.department, "department", 20)) or -1
     f = repository.ProjectFilter(
         visibilities=(search.visibility.value,) if search.visibility else _ALL_VISIBILITIES,
-        kinds=tuple(k.value for k in search.kinds),
-        stages=tuple(s.value for s in search.stages),
-        statuses=tuple(s.value for s in search.statuses),
-        department_code=search.department.strip().upper() if search.department else None,
+        kinds=tuple(k.value for k in search.kinds or ()),
+        stages=tuple(s.value for s in search.stages or ()),
+        statuses=tuple(s.value for s in search.statuses or ()),
+        department_id=department_id,
     )
     return await _page(f, search.health, first, after)
 
 
 async def get_project(principal: Principal, code: str) -> dict[str, Any] | None:
-    require_signed_in_staff(principal)
-    return await repository.project_by_code(code.strip().upper())
+    require_staff(principal)
+    return await repository.project_by_code(lookup_code(code))
 
 
 async def public_projects(
-    principal: Principal, search: PortfolioSearch, first: int | None, after: str | None
+    principal: Principal, search: PublicSearch, first: int | None, after: str | None
 ) -> Page[dict[str, Any]]:
-    require_public_read(principal)
+    require_scope(principal, Scope.PROJECTS_READ)
     f = repository.ProjectFilter(
         visibilities=(Visibility.PUBLIC.value,),
-        kinds=tuple(k.value for k in search.kinds),
-        stages=tuple(s.value for s in search.stages),
-        statuses=tuple(s.value for s in search.statuses),
+        kinds=tuple(k.value for k in search.kinds or ()),
+        stages=tuple(s.value for s in search.stages or ()),
+        statuses=tuple(s.value for s in search.statuses or ()),
     )
     return await _page(f, None, first, after)
 
 
 async def public_project(principal: Principal, code: str) -> dict[str, Any]:
     """A public project; an internal or unknown one is refused with NOT_FOUND."""
-    return require_visible(principal, await repository.project_by_code(code.strip().upper()), "code")
+    require_scope(principal, Scope.PROJECTS_READ)
+    return require_visible(principal, await repository.project_by_code(lookup_code(code)), "code")
 
 
 async def _milestone_page(f: repository.DueFilter, first: int | None, after: str | None) -> Page[dict[str, Any]]:
@@ -124,7 +140,7 @@ async def _milestone_page(f: repository.DueFilter, first: int | None, after: str
 
 async def milestones_due(principal: Principal, days: int, first: int | None, after: str | None) -> Page[dict[str, Any]]:
     """Open milestones due from today to today + days."""
-    require_signed_in_staff(principal)
+    require_staff(principal)
     if not 0 <= days <= MAX_DAYS_AHEAD:
         raise ValidationFailed(
             "INVALID_DAYS",
@@ -139,7 +155,7 @@ async def milestones_due(principal: Principal, days: int, first: int | None, aft
 
 async def overdue_milestones(principal: Principal, first: int | None, after: str | None) -> Page[dict[str, Any]]:
     """Open milestones whose due date has passed."""
-    require_signed_in_staff(principal)
+    require_staff(principal)
     f = repository.DueFilter(_OPEN, _ALL_VISIBILITIES, None, clock.local_today() - timedelta(days=1))
     return await _milestone_page(f, first, after)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from app import clock, files
+from app import clock
+from app.auth import directory
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.errors import not_found
+from app.input import lookup_code
 from projects import gantt, ocds, repository
-from projects.access import require_signed_in_staff, require_visible
+from projects.access import require_visible
 from projects.enums import MilestoneStatus
 
 
@@ -20,10 +20,6 @@ def gantt_url(code: str) -> str:
 
 def ocds_url(code: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/projects/{code}/ocds.json"
-
-
-def evidence_path(code: str, evidence_id: int) -> str:
-    return f"/projects/{code}/evidence/{evidence_id}"
 
 
 def bars(milestones: list[dict[str, Any]]) -> list[gantt.Bar]:
@@ -42,15 +38,15 @@ def bars(milestones: list[dict[str, Any]]) -> list[gantt.Bar]:
 
 
 async def gantt_svg(principal: Principal, code: str) -> str:
-    project = require_visible(principal, await repository.project_by_code(code.strip().upper()))
+    project = require_visible(principal, await repository.project_by_code(lookup_code(code)))
     milestones = (await repository.milestones_by_projects([project["id"]]))[project["id"]]
     return gantt.render(f"{project['code']} — {project['name_vi']}", bars(milestones), clock.local_today())
 
 
 async def ocds_package(principal: Principal, code: str) -> dict[str, Any]:
-    project = require_visible(principal, await repository.project_by_code(code.strip().upper()))
+    project = require_visible(principal, await repository.project_by_code(lookup_code(code)))
     milestones = (await repository.milestones_by_projects([project["id"]]))[project["id"]]
-    partners = (await repository.people_by_projects("partner", [project["id"]]))[project["id"]]
+    partners = await project_partners(project["id"])
     settings = get_settings()
     publication = ocds.Publication(
         prefix=settings.ocds_prefix,
@@ -63,11 +59,8 @@ async def ocds_package(principal: Principal, code: str) -> dict[str, Any]:
     return ocds.release_package(project, milestones, partners, publication)
 
 
-async def evidence_file(principal: Principal, code: str, evidence_id: int) -> tuple[dict[str, Any], bytes]:
-    """An uploaded evidence file, for staff (evidence is internal, like the staff Milestone type)."""
-    require_signed_in_staff(principal)
-    project = await repository.project_by_code(code.strip().upper())
-    row = await repository.evidence_by_id(evidence_id)
-    if project is None or row is None or row["project"] != project["id"] or not row["stored_path"]:
-        raise not_found("tài liệu", "Document", "id")
-    return row, await asyncio.to_thread(files.path_of(row["stored_path"]).read_bytes)
+async def project_partners(project_id: int) -> list[dict[str, Any]]:
+    """The project's private partners as rows (id, name, tax code…), ordered by e-mail."""
+    ids = (await repository.people_ids("partner", [project_id]))[project_id]
+    people = await directory.people(ids)
+    return [people[i].as_row() for i in sorted(ids, key=lambda i: (people[i].email, i)) if i in people]

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.auth.tables import Account
 from app.db import is_sqlite
 from projects.tables import (
     Milestone,
     MilestoneDependency,
     MilestoneEvidence,
     Project,
-    ProjectEvent,
     ProjectManager,
     ProjectPartner,
 )
@@ -33,7 +31,7 @@ class ProjectFilter:
     kinds: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
-    department_code: str | None = None
+    department_id: int | None = None
     ids: tuple[int, ...] | None = None  # e.g. the projects of a given health
 
 
@@ -44,9 +42,9 @@ def _where(f: ProjectFilter) -> tuple[list[str], list[Any]]:
         if values:
             clauses.append(f"p.{column} IN ({_marks(values)})")
             args.extend(values)
-    if f.department_code is not None:
-        clauses.append("p.department IN (SELECT d.id FROM department d WHERE d.code = {})")
-        args.append(f.department_code)
+    if f.department_id is not None:
+        clauses.append("p.department = {}")
+        args.append(f.department_id)
     if f.ids is not None:
         clauses.append(f"p.id IN ({_marks(f.ids)})")
         args.extend(f.ids)
@@ -115,31 +113,17 @@ async def lock_project(project_id: int) -> None:
 
 # --- people ---------------------------------------------------------------------------------------
 
-_PEOPLE = {"manager": "project_manager", "partner": "project_partner"}
 
-
-async def people_by_projects(kind: str, project_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Managers or partners of each project (account id, email, name, organization), ordered by email."""
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+async def people_ids(kind: str, project_ids: list[int]) -> dict[int, list[int]]:
+    """Account ids of the managers or partners of each project (details: app.auth.directory)."""
+    grouped: dict[int, list[int]] = defaultdict(list)
     if not project_ids:
         return grouped
-    table = _PEOPLE[kind]
-    sql = (
-        "SELECT l.project AS project_id, a.id AS id, a.email AS email, a.full_name AS full_name,"
-        f" a.organization_name AS organization_name, a.tax_code AS tax_code FROM {table} l"
-        f" JOIN account a ON a.id = l.account WHERE l.project IN ({_marks(project_ids)}) ORDER BY a.email, a.id"
-    )
-    for row in await Project.raw(sql, *project_ids):
-        grouped[row["project_id"]].append(row)
+    table = ProjectManager if kind == "manager" else ProjectPartner
+    rows = await table.select(table.project, table.account).where(table.project.is_in(project_ids))
+    for row in sorted(rows, key=lambda r: r["account"]):
+        grouped[row["project"]].append(row["account"])
     return grouped
-
-
-async def accounts_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    return await Account.select(
-        Account.id, Account.email, Account.kind, Account.customer_kind, Account.is_active
-    ).where(Account.id.is_in(ids))
 
 
 async def replace_people(kind: str, project_id: int, account_ids: list[int]) -> None:
@@ -304,43 +288,7 @@ async def insert_evidence(rows: list[dict[str, Any]]) -> None:
         await MilestoneEvidence.insert(*[MilestoneEvidence(**row) for row in rows])
 
 
-# --- history --------------------------------------------------------------------------------------
-
-
-async def insert_event(values: dict[str, Any]) -> None:
-    await ProjectEvent.insert(ProjectEvent(**values))
-
-
-async def events_by_milestones(milestone_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if milestone_ids:
-        rows = await (
-            ProjectEvent.select()
-            .where(ProjectEvent.milestone.is_in(milestone_ids))
-            .order_by(ProjectEvent.id)
-            .output(load_json=True)
-        )
-        for row in rows:
-            grouped[row["milestone"]].append(row)
-    return grouped
-
-
-async def events_by_projects(project_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Project-level events (not those of its milestones), oldest first."""
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if project_ids:
-        rows = await (
-            ProjectEvent.select()
-            .where(ProjectEvent.project.is_in(project_ids) & ProjectEvent.milestone.is_null())
-            .order_by(ProjectEvent.id)
-            .output(load_json=True)
-        )
-        for row in rows:
-            grouped[row["project"]].append(row)
-    return grouped
-
-
 async def count_rows() -> dict[str, int]:
     """Row count of every table of the domain (tests use it to show a refusal wrote nothing)."""
-    tables = (Project, ProjectManager, ProjectPartner, Milestone, MilestoneDependency, MilestoneEvidence, ProjectEvent)
+    tables = (Project, ProjectManager, ProjectPartner, Milestone, MilestoneDependency, MilestoneEvidence)
     return {table._meta.tablename: await table.count() for table in tables}

@@ -6,20 +6,30 @@ Every change runs in one transaction, checks the version the editor read, writes
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from app import clock
+from app import clock, events
 from app.audit import service as audit
-from app.auth import repository as accounts
+from app.auth import directory
 from app.auth.enums import AccountKind, CustomerKind, Role
 from app.auth.principal import Principal
 from app.db import transaction
-from app.errors import Conflict, DomainError, ErrorDetail, ValidationFailed, not_found
-from app.text import clean_optional
-from catalog import repository as catalog
+from app.errors import (
+    Conflict,
+    DomainError,
+    ValidationFailed,
+    code_taken,
+    not_found,
+    prefixed,
+    reason_required,
+    stale_version,
+)
+from app.guards import require_admin
+from app.input import Checker, clean_optional, lookup_code, parse_ids
+from app.states import apply_transition
+from catalog import departments
 from projects import repository
-from projects.access import require_admin, require_editor
+from projects.access import require_editor
 from projects.enums import MilestoneStatus, ProjectStatus
 from projects.inputs import (
     FULL_SHARE_BP,
@@ -30,22 +40,13 @@ from projects.inputs import (
     clean_milestone_fields,
     clean_project_fields,
 )
-from projects.states import FINAL_PROJECT, PROJECT_TRANSITIONS
+from projects.states import FINAL_PROJECT, PROJECT, PROJECT_LIFECYCLE, REASON_REQUIRED
 
 _HIDDEN = {"created_at", "updated_at"}
 
 
 def snapshot(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in _HIDDEN}
-
-
-def stale(entity_vi: str = "Dự án", entity_en: str = "The project") -> Conflict:
-    return Conflict(
-        "STALE_VERSION",
-        f"{entity_vi} đã được người khác sửa. Hãy tải lại rồi thử lại.",
-        f"{entity_en} was changed by someone else. Reload and try again.",
-        "version",
-    )
 
 
 def shares_over() -> ValidationFailed:
@@ -66,13 +67,6 @@ def too_many_milestones() -> ValidationFailed:
     )
 
 
-def prefixed(error: DomainError, prefix: str) -> list[ErrorDetail]:
-    return [
-        ErrorDetail(d.code, d.message_vi, d.message_en, f"{prefix}.{d.field}" if d.field else prefix)
-        for d in error.details
-    ]
-
-
 async def record_event(
     principal: Principal,
     project_id: int,
@@ -84,30 +78,21 @@ async def record_event(
     comment: str = "",
     changes: dict[str, Any] | None = None,
 ) -> None:
-    actor = principal.as_actor()
-    await repository.insert_event(
-        {
-            "project": project_id,
-            "milestone": milestone_id,
-            "at": clock.now(),
-            "actor_id": actor.id,
-            "actor_label": actor.label,
-            "action": action,
-            "from_status": from_status,
-            "to_status": to_status,
-            "comment": comment,
-            "changes": json.loads(json.dumps(changes or {}, default=str)),
-        }
-    )
+    """A project's event, or one of its milestones' (the history of that milestone)."""
+    entity = ("milestone", milestone_id) if milestone_id is not None else ("project", project_id)
+    await events.record(
+        principal.as_actor(), *entity, action,
+        from_status=from_status, to_status=to_status, comment=comment, changes=changes,
+    )  # fmt: skip
 
 
 async def _department_id(code: str) -> int:
-    department = await catalog.department_by_code(code)
-    if department is None:
+    department_id = await departments.department_id(code)
+    if department_id is None:
         raise ValidationFailed(
             "UNKNOWN_DEPARTMENT", "Không có phòng này.", "There is no such department.", "departmentCode"
         )
-    return int(department["id"])
+    return department_id
 
 
 async def check_managers(account_ids: list[int]) -> list[int]:
@@ -117,12 +102,10 @@ async def check_managers(account_ids: list[int]) -> list[int]:
         raise ValidationFailed(
             "TOO_MANY", f"Tối đa {MAX_PEOPLE} người quản lý.", f"At most {MAX_PEOPLE} managers.", "managerIds"
         )
-    rows = {row["id"]: row for row in await repository.accounts_by_ids(ids)}
-    roles = await accounts.roles_by_accounts(ids)
+    people = await directory.people(ids, with_roles=True)
     for account_id in ids:
-        row = rows.get(account_id)
-        ok = row is not None and row["is_active"] and row["kind"] == AccountKind.STAFF.value
-        if not ok or Role.PROJECT_MANAGER.value not in roles.get(account_id, []):
+        person = people.get(account_id)
+        if person is None or not person.is_active or not person.is_staff or Role.PROJECT_MANAGER not in person.roles:
             raise ValidationFailed(
                 "NOT_A_PROJECT_MANAGER",
                 "Người quản lý dự án phải là cán bộ có vai trò quản lý dự án.",
@@ -134,10 +117,14 @@ async def check_managers(account_ids: list[int]) -> list[int]:
 
 async def check_partners(account_ids: list[int]) -> list[int]:
     """Private partners are business customer accounts."""
-    rows = {row["id"]: row for row in await repository.accounts_by_ids(account_ids)}
+    people = await directory.people(account_ids)
     for account_id in account_ids:
-        row = rows.get(account_id)
-        if row is None or row["kind"] != AccountKind.CUSTOMER.value or row["customer_kind"] != CustomerKind.BUSINESS:
+        person = people.get(account_id)
+        if (
+            person is None
+            or person.kind is not AccountKind.CUSTOMER
+            or person.customer_kind is not CustomerKind.BUSINESS
+        ):
             raise ValidationFailed(
                 "NOT_A_BUSINESS_PARTNER",
                 "Đối tác tư nhân phải là tài khoản doanh nghiệp.",
@@ -148,26 +135,22 @@ async def check_partners(account_ids: list[int]) -> list[int]:
 
 
 async def create_project(
-    principal: Principal, data: ProjectFields, manager_ids: list[int], milestones: list[MilestoneFields]
+    principal: Principal, data: ProjectFields, manager_ids: list[Any], milestones: list[MilestoneFields]
 ) -> dict[str, Any]:
     require_admin(principal)
-    details: list[ErrorDetail] = []
-    values: dict[str, Any] = {}
-    try:
-        values = clean_project_fields(data, creating=True)
-    except DomainError as error:
-        details.extend(error.details)
+    c = Checker()
+    values: dict[str, Any] = c.check(clean_project_fields, data, creating=True) or {}
+    managers_given = c.check(parse_ids, manager_ids, "managerIds") or []
     planned: list[dict[str, Any]] = []
     if len(milestones) > MAX_MILESTONES:
-        details.append(too_many_milestones().details[0])
-    for index, fields in enumerate(milestones):
+        c.add(too_many_milestones())
+    for index, fields in enumerate(milestones[: MAX_MILESTONES + 1]):
         fields.depends_on = None  # dependencies are set on existing milestones (updateMilestone)
         try:
             planned.append(clean_milestone_fields(fields, creating=True))
         except DomainError as error:
-            details.extend(prefixed(error, f"milestones.{index}"))
-    if details:
-        raise ValidationFailed.many(details)
+            c.details.extend(prefixed(error, f"milestones.{index}"))
+    c.done()
     if sum(m.get("share_bp", 0) for m in planned) > FULL_SHARE_BP:
         raise shares_over()
     partner_ids = values.pop("partner_ids", [])
@@ -175,8 +158,8 @@ async def create_project(
     async with transaction():
         values["department"] = await _department_id(values.pop("department_code"))
         if await repository.project_code_taken(values["code"]):
-            raise Conflict("CODE_TAKEN", "Mã dự án đã tồn tại.", "The project code is already used.", "code")
-        managers = await check_managers(manager_ids)
+            raise code_taken(PROJECT)
+        managers = await check_managers(managers_given)
         partners = await check_partners(partner_ids)
         values.update(status=ProjectStatus.IDENTIFICATION.value, created_at=now, updated_at=now)
         project_id = await repository.insert_project(values)
@@ -206,12 +189,14 @@ async def create_project(
     return row
 
 
-async def locked_project(code: str, version: int | None) -> dict[str, Any]:
-    row = await repository.project_by_code(code.strip().upper())
+async def project_at_version(code: str, version: int | None) -> dict[str, Any]:
+    """The project by code; STALE_VERSION when `version` is given and it changed since the caller read it
+    (the update checks the version again, so a concurrent edit in between is refused too)."""
+    row = await repository.project_by_code(lookup_code(code))
     if row is None:
-        raise not_found("dự án", "Project", "code")
+        raise not_found(PROJECT, "code")
     if version is not None and row["version"] != version:
-        raise stale()
+        raise stale_version(PROJECT)
     return row
 
 
@@ -228,13 +213,13 @@ def _require_open(project: dict[str, Any]) -> None:
 async def update_project(
     principal: Principal, code: str, version: int, data: ProjectFields, comment: str | None = None
 ) -> dict[str, Any]:
-    project = await locked_project(code, None)
+    project = await project_at_version(code, None)
     await require_editor(principal, project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
     values = clean_project_fields(data, creating=False, current=project)
     partner_ids = values.pop("partner_ids", None)
     async with transaction():
-        before = await locked_project(code, version)
+        before = await project_at_version(code, version)
         _require_open(before)
         if "department_code" in values:
             values["department"] = await _department_id(values.pop("department_code"))
@@ -243,12 +228,12 @@ async def update_project(
             and values["code"] != before["code"]
             and await repository.project_code_taken(values["code"])
         ):
-            raise Conflict("CODE_TAKEN", "Mã dự án đã tồn tại.", "The project code is already used.", "code")
+            raise code_taken(PROJECT)
         if partner_ids is not None:
             await check_partners(partner_ids)
         if not await repository.update_project(before["id"], version, {**values, "updated_at": clock.now()}):
-            raise stale()
-        old_partners = [p["id"] for p in (await repository.people_by_projects("partner", [before["id"]]))[before["id"]]]
+            raise stale_version(PROJECT)
+        old_partners = (await repository.people_ids("partner", [before["id"]]))[before["id"]]
         if partner_ids is not None:
             await repository.replace_people("partner", before["id"], partner_ids)
         after = await repository.project_by_id(before["id"])
@@ -265,14 +250,15 @@ async def update_project(
     return after
 
 
-async def set_managers(principal: Principal, code: str, version: int, manager_ids: list[int]) -> dict[str, Any]:
+async def set_managers(principal: Principal, code: str, version: int, manager_ids: list[Any]) -> dict[str, Any]:
     require_admin(principal)
+    ids = parse_ids(manager_ids, "managerIds")
     async with transaction():
-        before = await locked_project(code, version)
-        managers = await check_managers(manager_ids)
-        old = [p["id"] for p in (await repository.people_by_projects("manager", [before["id"]]))[before["id"]]]
+        before = await project_at_version(code, version)
+        managers = await check_managers(ids)
+        old = (await repository.people_ids("manager", [before["id"]]))[before["id"]]
         if not await repository.update_project(before["id"], version, {"updated_at": clock.now()}):
-            raise stale()
+            raise stale_version(PROJECT)
         await repository.replace_people("manager", before["id"], managers)
         after = await repository.project_by_id(before["id"])
         assert after is not None
@@ -287,40 +273,31 @@ async def set_managers(principal: Principal, code: str, version: int, manager_id
 async def move_project(
     principal: Principal, code: str, version: int, target: ProjectStatus, comment: str | None
 ) -> dict[str, Any]:
-    project = await locked_project(code, None)
+    project = await project_at_version(code, None)
     await require_editor(principal, project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
     async with transaction():
-        before = await locked_project(code, version)
+        before = await project_at_version(code, version)
         current = ProjectStatus(before["status"])
-        action = PROJECT_TRANSITIONS.get((current, target))
-        if action is None:
-            raise Conflict(
-                "INVALID_TRANSITION",
-                f"Không thể chuyển dự án từ trạng thái {current.value} sang {target.value}.",
-                f"A project cannot go from {current.value} to {target.value}.",
-                "to",
-            )
-        if action == "cancel" and not note:
-            raise ValidationFailed(
-                "REASON_REQUIRED", "Cần nêu lý do hủy dự án.", "Give the reason for cancelling.", "comment"
-            )
+        action = apply_transition(PROJECT_LIFECYCLE, current, target=target, field="to").action
+        if action in REASON_REQUIRED and not note:
+            raise reason_required()
         if not await repository.update_project(
             before["id"], version, {"status": target.value, "updated_at": clock.now()}
         ):
-            raise stale()
+            raise stale_version(PROJECT)
         after = await repository.project_by_id(before["id"])
         assert after is not None
         await record_event(
             principal,
             before["id"],
-            f"project.{action}",
+            f"project.{action.value}",
             from_status=current.value,
             to_status=target.value,
             comment=note,
         )
         await audit.record(
-            principal.as_actor(), f"project.{action}", "project", after["code"],
+            principal.as_actor(), f"project.{action.value}", "project", after["code"],
             {"status": current.value, "version": version},
             {"status": target.value, "version": after["version"], "comment": note},
         )  # fmt: skip

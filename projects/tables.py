@@ -1,9 +1,13 @@
-from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
+from typing import Any
+
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from app.auth.tables import Account
-from catalog.tables import Department
+# Other domains' tables are referenced by name (a database foreign key), never imported.
+Account = LazyTableReference("Account", app_name="auth")
+Department = LazyTableReference("Department", app_name="catalog")
 
 
 class Project(Table, tablename="project"):
@@ -17,7 +21,7 @@ class Project(Table, tablename="project"):
     ppp_contract_type = Varchar(length=10, default="")  # PppContractType, PPP projects only
     ppp_stage = Varchar(length=30, default="", index=True)  # PppStage, PPP projects only
     sponsor_agency = Varchar(length=300)  # cơ quan có thẩm quyền / chủ quản
-    department = ForeignKey(Department, on_delete=OnDelete.restrict, index=True)  # owning department
+    department: ForeignKey[Any] = ForeignKey(Department, on_delete=OnDelete.restrict, index=True)  # owning department
     state_capital_amount = BigInt(default=0)  # VND
     private_capital_amount = BigInt(default=0)  # VND
     planned_start = Date()  # local dates (Asia/Ho_Chi_Minh)
@@ -34,7 +38,7 @@ class ProjectManager(Table, tablename="project_manager"):
 
     id: Serial  # created by Piccolo; declared for type checkers
     project = ForeignKey(Project, on_delete=OnDelete.cascade, index=True)
-    account = ForeignKey(Account, on_delete=OnDelete.restrict, index=True)
+    account: ForeignKey[Any] = ForeignKey(Account, on_delete=OnDelete.restrict, index=True)
     # unique (project, account): a unique index made in the second migration
 
 
@@ -43,7 +47,7 @@ class ProjectPartner(Table, tablename="project_partner"):
 
     id: Serial  # created by Piccolo; declared for type checkers
     project = ForeignKey(Project, on_delete=OnDelete.cascade, index=True)
-    account = ForeignKey(Account, on_delete=OnDelete.restrict, index=True)
+    account: ForeignKey[Any] = ForeignKey(Account, on_delete=OnDelete.restrict, index=True)
     # unique (project, account): a unique index made in the second migration
 
 
@@ -95,19 +99,3 @@ class MilestoneEvidence(Table, tablename="milestone_evidence"):
     stored_path = Varchar(length=100, default="")
     added_by = BigInt(null=True, default=None)
     added_at = Timestamptz(default=TimestamptzNow())
-
-
-class ProjectEvent(Table, tablename="project_event"):
-    """Append-only history of a project and its milestones: who, when, what, why."""
-
-    id: Serial  # created by Piccolo; declared for type checkers
-    project = ForeignKey(Project, on_delete=OnDelete.cascade, index=True)
-    milestone = ForeignKey(Milestone, null=True, default=None, on_delete=OnDelete.cascade, index=True)
-    at = Timestamptz(default=TimestamptzNow())
-    actor_id = BigInt(null=True, default=None)
-    actor_label = Varchar(length=200)
-    action = Varchar(length=60)
-    from_status = Varchar(length=20, default="")
-    to_status = Varchar(length=20, default="")
-    comment = Text(default="")
-    changes = JSON(default={})

@@ -11,11 +11,10 @@ from app.auth import service as auth
 from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import looks_like_api_key
 from app.errors import DomainError, Unauthenticated
+from app.i18n import negotiate_language
 from catalog.api.loaders import CatalogLoaders
 from catalog.requests.api.loaders import RequestsLoaders
 from projects.api.loaders import ProjectsLoaders
-
-LANGUAGES = ("vi", "en")
 
 
 class Loaders:
@@ -32,25 +31,6 @@ class Context(BaseContext, kw_only=True):
     auth_error: Any = None
     lang: str = "vi"
     loaders: Any = None
-
-
-def negotiate_language(header: str | None) -> str:
-    """Best of vi/en by the Accept-Language q-values; Vietnamese when nothing matches."""
-    best, best_q = "vi", -1.0
-    for part in (header or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        lang = tag.strip().lower().split("-")[0]
-        if lang not in LANGUAGES:
-            continue
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        if q > best_q:
-            best, best_q = lang, q
-    return best
 
 
 async def authenticate(authorization: str | None, api_key: str | None) -> Principal:

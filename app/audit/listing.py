@@ -7,7 +7,8 @@ from typing import Any
 from app.audit import service
 from app.auth.enums import Role
 from app.auth.principal import Principal
-from app.errors import forbidden, unauthenticated
+from app.errors import forbidden
+from app.guards import require_staff
 from app.pagination import Page, decode_cursor, id_page, page_size
 
 CATALOG_ENTITIES = frozenset({"service", "plan", "category"})
@@ -16,8 +17,7 @@ CATALOG_ENTITIES = frozenset({"service", "plan", "category"})
 async def events(
     principal: Principal, entity_type: str | None, entity_id: str | None, first: int | None, after: str | None
 ) -> Page[dict[str, Any]]:
-    if principal.account_id is None:
-        raise unauthenticated()
+    require_staff(principal)
     catalog_reader = Role.CATALOG_MANAGER in principal.roles and entity_type in CATALOG_ENTITIES
     if Role.ADMIN not in principal.roles and not catalog_reader:
         raise forbidden()

@@ -68,3 +68,11 @@ async def count_events(entity_type: str | None, entity_id: str | None) -> int:
     if entity_id:
         query = query.where(AuditEvent.entity_id == entity_id)
     return await query
+
+
+async def entity_ids(entity_type: str, action: str) -> set[str]:
+    """The ids of the entities of a type that had this action (e.g. the categories ever deleted)."""
+    rows = await AuditEvent.select(AuditEvent.entity_id).where(
+        (AuditEvent.entity_type == entity_type) & (AuditEvent.action == action)
+    )
+    return {row["entity_id"] for row in rows}

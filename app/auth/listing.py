@@ -6,7 +6,7 @@ from typing import Any
 
 from app.auth import repository
 from app.auth.principal import Principal
-from app.auth.service import require_admin
+from app.guards import require_admin
 from app.pagination import Page, decode_cursor, id_page, page_size
 
 

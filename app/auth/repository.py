@@ -17,6 +17,15 @@ async def account_by_id(account_id: int) -> dict[str, Any] | None:
     return await Account.select().where(Account.id == account_id).first()
 
 
+async def accounts_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    return await Account.select(
+        Account.id, Account.email, Account.full_name, Account.phone, Account.kind, Account.customer_kind,
+        Account.citizen_id, Account.tax_code, Account.organization_name, Account.is_active,
+    ).where(Account.id.is_in(ids))  # fmt: skip
+
+
 async def email_exists(email: str) -> bool:
     return await Account.exists().where(Account.email == email)
 

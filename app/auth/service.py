@@ -1,8 +1,7 @@
 """Use cases of the auth domain: sign-up, sign-in, sign-out, staff roles, partner keys."""
 
-from __future__ import annotations
-
-import re
+# No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
+# strawberry would resolve string annotations of inherited fields in the subclass's module.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,27 +14,20 @@ from app.auth.enums import AccountKind, CustomerKind, Role, Scope
 from app.auth.identifiers import normalize_citizen_id, normalize_tax_code
 from app.auth.principal import Principal
 from app.config import get_settings
+from app.contact import normalize_email, normalize_phone
 from app.db import transaction
-from app.errors import (
-    Conflict,
-    DomainError,
-    ErrorDetail,
-    NotFound,
-    RateLimited,
-    Unauthenticated,
-    ValidationFailed,
-    forbidden,
-    unauthenticated,
-)
-from app.text import clean_optional, clean_text
+from app.errors import Conflict, Noun, RateLimited, Unauthenticated, ValidationFailed, not_found, unauthenticated
+from app.guards import require_admin, require_person
+from app.input import Checker, clean_optional, clean_text
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-# Vietnamese numbers: mobile 10 digits; landline 11 digits since 2017 (area code 02x/02xx, e.g. 0237 Thanh Hóa).
-_PHONE = re.compile(r"^(?:\+84|0)(?:[1-9]\d{8}|2\d{9})$")
+ACCOUNT = Noun("tài khoản", "account")
+API_KEY = Noun("khóa API", "API key")
 
 
-@dataclass(frozen=True)
+@dataclass
 class SignUpData:
+    """What a customer gives to sign up (the GraphQL input is this class)."""
+
     email: str
     password: str
     full_name: str
@@ -53,36 +45,6 @@ class IssuedSession:
     expires_at: datetime
 
 
-def _collect(details: list[ErrorDetail], fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run one field check; record its error instead of stopping, so every bad field is reported."""
-    try:
-        return fn(*args, **kwargs)
-    except DomainError as error:
-        details.extend(error.details)
-        return None
-
-
-def normalize_email(value: str, field: str = "email") -> str:
-    email = clean_text(value, field, max_length=254).lower()
-    if not _EMAIL.match(email):
-        raise ValidationFailed(
-            "INVALID_EMAIL", "Địa chỉ e-mail không hợp lệ.", "The e-mail address is not valid.", field
-        )
-    return email
-
-
-def normalize_phone(value: str | None, field: str = "phone") -> str:
-    phone = clean_optional(value, field, max_length=20).replace(" ", "").replace(".", "")
-    if phone and not _PHONE.match(phone):
-        raise ValidationFailed(
-            "INVALID_PHONE",
-            "Số điện thoại không hợp lệ (di động 10 chữ số, cố định 11 chữ số, bắt đầu bằng 0 hoặc +84).",
-            "The phone number is not valid (10 digits for a mobile, 11 for a landline, starting with 0 or +84).",
-            field,
-        )
-    return phone
-
-
 def check_password(value: str, field: str = "password") -> str:
     if not passwords.MIN_LENGTH <= len(value) <= passwords.MAX_LENGTH:
         raise ValidationFailed(
@@ -94,58 +56,36 @@ def check_password(value: str, field: str = "password") -> str:
     return value
 
 
-def _customer_fields(data: SignUpData, details: list[ErrorDetail]) -> dict[str, Any]:
+def _customer_fields(data: SignUpData, c: Checker) -> dict[str, Any]:
     today = clock.local_today()
     values: dict[str, Any] = {"citizen_id": "", "tax_code": "", "organization_name": ""}
-    known = len(details)
-    org = _collect(details, clean_optional, data.organization_name, "organizationName", max_length=300)
-    org_invalid = len(details) > known  # already reported: not "required" as well
+    known = len(c.details)
+    org = c.check(clean_optional, data.organization_name, "organizationName", max_length=300)
+    org_invalid = len(c.details) > known  # already reported: not "required" as well
     if data.customer_kind is CustomerKind.CITIZEN:
         if not data.citizen_id:
-            details.append(
-                ErrorDetail(
-                    "REQUIRED",
-                    "Công dân cần nhập số CCCD.",
-                    "A citizen must give a CCCD number.",
-                    "citizenId",
-                )
-            )
+            c.fail("citizenId", "REQUIRED", "Công dân cần nhập số CCCD.", "A citizen must give a CCCD number.")
         else:
-            values["citizen_id"] = _collect(details, normalize_citizen_id, data.citizen_id, today)
+            values["citizen_id"] = c.check(normalize_citizen_id, data.citizen_id, today)
     else:
         if not org and not org_invalid:
-            details.append(
-                ErrorDetail(
-                    "REQUIRED",
-                    "Cần nhập tên tổ chức.",
-                    "The organization name is required.",
-                    "organizationName",
-                )
-            )
+            c.fail("organizationName", "REQUIRED", "Cần nhập tên tổ chức.", "The organization name is required.")
         values["organization_name"] = org or ""
         if data.tax_code:
-            values["tax_code"] = _collect(details, normalize_tax_code, data.tax_code)
+            values["tax_code"] = c.check(normalize_tax_code, data.tax_code)
         elif data.customer_kind is CustomerKind.BUSINESS:
-            details.append(
-                ErrorDetail(
-                    "REQUIRED",
-                    "Doanh nghiệp cần nhập mã số thuế.",
-                    "A business must give its tax code.",
-                    "taxCode",
-                )
-            )
+            c.fail("taxCode", "REQUIRED", "Doanh nghiệp cần nhập mã số thuế.", "A business must give its tax code.")
     return values
 
 
 async def sign_up(data: SignUpData) -> IssuedSession:
-    details: list[ErrorDetail] = []
-    email = _collect(details, normalize_email, data.email)
-    _collect(details, check_password, data.password)
-    full_name = _collect(details, clean_text, data.full_name, "fullName", max_length=200)
-    phone = _collect(details, normalize_phone, data.phone)
-    extra = _customer_fields(data, details)
-    if details:
-        raise ValidationFailed.many(details)
+    c = Checker()
+    email = c.check(normalize_email, data.email)
+    c.check(check_password, data.password)
+    full_name = c.check(clean_text, data.full_name, "fullName", max_length=200)
+    phone = c.check(normalize_phone, data.phone)
+    extra = _customer_fields(data, c)
+    c.done()
     password_hash = passwords.hash_password(data.password)  # slow: outside the transaction
     async with transaction():
         if await repository.email_exists(email):
@@ -210,6 +150,7 @@ async def sign_in(email: str, password: str) -> IssuedSession:
 
 
 async def sign_out(principal: Principal) -> None:
+    require_person(principal)
     if principal.session_id is None:
         raise unauthenticated()
     await repository.revoke_session(principal.session_id, clock.now())
@@ -250,24 +191,15 @@ async def principal_from_api_key(key: str) -> Principal:
     )
 
 
-def require_admin(principal: Principal) -> None:
-    # A partner key is no signed-in account: UNAUTHENTICATED, as for catalog and project edits.
-    if principal.is_anonymous or principal.api_key_id is not None:
-        raise unauthenticated()
-    if Role.ADMIN not in principal.roles:
-        raise forbidden()
-
-
 async def create_staff_account(
     principal: Principal, email: str, full_name: str, password: str, roles: list[Role]
 ) -> int:
     require_admin(principal)
-    details: list[ErrorDetail] = []
-    email = _collect(details, normalize_email, email)
-    full_name = _collect(details, clean_text, full_name, "fullName", max_length=200)
-    _collect(details, check_password, password)
-    if details:
-        raise ValidationFailed.many(details)
+    c = Checker()
+    email = c.check(normalize_email, email)
+    full_name = c.check(clean_text, full_name, "fullName", max_length=200)
+    c.check(check_password, password)
+    c.done()
     return await _insert_staff(principal.as_actor(), email, full_name, password, roles)
 
 
@@ -319,7 +251,7 @@ async def bootstrap_admin(email: str, full_name: str, password: str) -> int:
 async def _staff_account(account_id: int) -> dict[str, Any]:
     account = await repository.account_by_id(account_id)
     if account is None:
-        raise NotFound("NOT_FOUND", "Không tìm thấy tài khoản.", "Account not found.", "accountId")
+        raise not_found(ACCOUNT, "accountId")
     if account["kind"] != AccountKind.STAFF.value:
         raise Conflict(
             "NOT_STAFF",
@@ -365,12 +297,11 @@ async def revoke_role(principal: Principal, account_id: int, role: Role) -> None
 
 async def create_api_key(principal: Principal, name: str, scopes: list[Scope]) -> tuple[dict[str, Any], str]:
     require_admin(principal)
-    details: list[ErrorDetail] = []
-    clean_name = _collect(details, clean_text, name, "name", max_length=200)
+    c = Checker()
+    clean_name = c.check(clean_text, name, "name", max_length=200)
     if not scopes:
-        details.append(ErrorDetail("REQUIRED", "Cần chọn ít nhất một phạm vi.", "Choose at least one scope.", "scopes"))
-    if details:
-        raise ValidationFailed.many(details)
+        c.fail("scopes", "REQUIRED", "Cần chọn ít nhất một phạm vi.", "Choose at least one scope.")
+    c.done()
     prefix, key = tokens.new_api_key()
     async with transaction():
         row = await repository.insert_api_key(
@@ -396,7 +327,7 @@ async def revoke_api_key(principal: Principal, key_id: int) -> dict[str, Any]:
     async with transaction():
         row = await repository.api_key_by_id(key_id)
         if row is None:
-            raise NotFound("NOT_FOUND", "Không tìm thấy khóa API.", "API key not found.", "id")
+            raise not_found(API_KEY, "id")
         if row["revoked_at"] is None:
             await repository.revoke_api_key(key_id, clock.now())
             await audit.record(

@@ -18,6 +18,14 @@ async def _departments(keys: list[int]) -> list[dict[str, Any] | None]:
     return _by_id(await repository.departments_by_ids(keys), keys)
 
 
+async def _services(keys: list[int]) -> list[dict[str, Any] | None]:
+    return _by_id(await repository.services_by_ids(keys), keys)
+
+
+async def _plans(keys: list[int]) -> list[dict[str, Any] | None]:
+    return _by_id(await repository.plans_by_ids(keys), keys)
+
+
 async def _channels(keys: list[int]) -> list[list[dict[str, Any]]]:
     grouped = await repository.channels_by_services(keys)
     return [grouped.get(key, []) for key in keys]
@@ -46,6 +54,8 @@ async def _all_categories(keys: list[str]) -> list[list[dict[str, Any]]]:
 class CatalogLoaders:
     def __init__(self) -> None:
         self.department = DataLoader(load_fn=_departments)
+        self.service = DataLoader(load_fn=_services)  # by id: other domains' types show a service or plan
+        self.plan = DataLoader(load_fn=_plans)
         self.channels = DataLoader(load_fn=_channels)
         self.active_plans = DataLoader(load_fn=_active_plans)
         self.all_plans = DataLoader(load_fn=_all_plans)

@@ -5,33 +5,18 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from app.api.i18n import Language, use_language
 from app.api.pagination import Connection
 from app.api.scalars import Vnd
 from catalog import browse
-from catalog.api.types import (
-    Audience,
-    Category,
-    Channel,
-    Department,
-    Language,
-    Service,
-    ServiceSort,
-    ServiceStatus,
-)
-
-
-def use_language(info: Info, lang: Language | None) -> None:
-    """An explicit `lang` argument wins over Accept-Language for the whole response."""
-    if lang is not None:
-        info.context.lang = lang.value
+from catalog.api.types import Category, Department, Service, ServiceSort
+from catalog.enums import ServiceStatus
 
 
 @strawberry.input(description="Filters of the service list; all given filters must match.")
-class ServiceFilter:
+class ServiceFilter(browse.ServiceSearch):
     category: str | None = strawberry.field(default=None, description="Category code; includes its sub-categories.")
-    audience: Audience | None = None  # type: ignore[valid-type]
     department: str | None = strawberry.field(default=None, description="Department code, e.g. HTS.")
-    channel: Channel | None = None  # type: ignore[valid-type]
     min_price: Vnd | None = strawberry.field(
         default=None, description="Some active plan costs at least this much today (before VAT)."
     )
@@ -42,7 +27,7 @@ class ServiceFilter:
         default=None,
         description='Words to find, diacritics ignored: "dao tao an toan" finds "Đào tạo an toàn…".',
     )
-    statuses: list[ServiceStatus] | None = strawberry.field(  # type: ignore[valid-type]
+    statuses: list[ServiceStatus] | None = strawberry.field(
         default=None, description="Catalog staff only; the public sees published services."
     )
 
@@ -60,17 +45,7 @@ class CatalogQuery:
         lang: Language | None = None,
     ) -> Connection[Service]:
         use_language(info, lang)
-        f = filter or ServiceFilter()
-        search = browse.ServiceSearch(
-            category=f.category,
-            audience=f.audience,
-            department=f.department,
-            channel=f.channel,
-            min_price=f.min_price,
-            max_price=f.max_price,
-            text=f.text,
-            statuses=tuple(f.statuses) if f.statuses else None,
-        )
+        search = filter or browse.ServiceSearch()
         page = await browse.search_services(info.context.principal, search, sort.value, first, after)
         return Connection.of(page, lambda row: Service(row=row))
 

@@ -10,26 +10,23 @@ import strawberry
 from strawberry.types import Info
 
 from app import clock
+from app.api.i18n import LocalizedText, localized
 from app.api.scalars import Vnd
-from app.vat import VatRate as VatRateEnum
+from app.money import VatRate
 from catalog import enums
 from catalog.browse import can_manage
+from catalog.enums import Audience, Channel, OnlineLevel, PlanStatus, ServiceStatus, Unit
 from catalog.pricing import Price as PriceValue
 from catalog.pricing import price_history, price_in_force, scheduled_prices
 
-Audience = strawberry.enum(enums.Audience, description="Who may use a service.")
-Channel = strawberry.enum(enums.Channel, description="How a request reaches the center.")
-OnlineLevel = strawberry.enum(enums.OnlineLevel, description="Decree 42/2022: full or partial online service.")
-ServiceStatus = strawberry.enum(enums.ServiceStatus)
-PlanStatus = strawberry.enum(enums.PlanStatus)
-Unit = strawberry.enum(enums.Unit, description="The unit a plan's price is quoted per.")
-VatRate = strawberry.enum(VatRateEnum, description="VAT category of a line: 10%, 8%, 5%, 0%, KCT, KKKNT.")
-
-
-@strawberry.enum(description="Language of localized text; English falls back to Vietnamese when missing.")
-class Language(Enum):
-    VI = "vi"
-    EN = "en"
+# The domain's enums are the GraphQL enums: registered once here with their descriptions.
+strawberry.enum(Audience, description="Who may use a service.")
+strawberry.enum(Channel, description="How a request reaches the center.")
+strawberry.enum(OnlineLevel, description="Decree 42/2022: full or partial online service.")
+strawberry.enum(ServiceStatus)
+strawberry.enum(PlanStatus)
+strawberry.enum(Unit, description="The unit a plan's price is quoted per.")
+strawberry.enum(VatRate, description="VAT category of a line: 10%, 8%, 5%, 0%, KCT, KKKNT.")
 
 
 @strawberry.enum
@@ -38,18 +35,6 @@ class ServiceSort(Enum):
     CODE = "CODE"
     PRICE_ASC = "PRICE_ASC"
     PRICE_DESC = "PRICE_DESC"
-
-
-def localized(info: Info, row: dict[str, Any], field: str) -> str:
-    if info.context.lang == "en" and row.get(f"{field}_en"):
-        return str(row[f"{field}_en"])
-    return str(row.get(f"{field}_vi") or "")
-
-
-@strawberry.type(description="Both language versions of a text, for editors.")
-class LocalizedText:
-    vi: str
-    en: str
 
 
 @strawberry.type
@@ -119,7 +104,7 @@ class Price:
         return Vnd(self.value.amount)
 
     @strawberry.field
-    def vat_rate(self) -> VatRate:  # type: ignore[valid-type]
+    def vat_rate(self) -> VatRate:
         return self.value.vat_rate
 
     @strawberry.field(description="As printed on an e-invoice: 10%, 8%, KCT…")
@@ -156,7 +141,7 @@ class Plan:
         return localized(info, self.row, "name")
 
     @strawberry.field
-    def unit(self) -> Unit:  # type: ignore[valid-type]
+    def unit(self) -> Unit:
         return enums.Unit(self.row["unit"])
 
     @strawberry.field
@@ -164,7 +149,7 @@ class Plan:
         return int(self.row["min_quantity"])
 
     @strawberry.field
-    def status(self) -> PlanStatus:  # type: ignore[valid-type]
+    def status(self) -> PlanStatus:
         return enums.PlanStatus(self.row["status"])
 
     @strawberry.field(description="The price in force today (Asia/Ho_Chi_Minh).")
@@ -191,7 +176,7 @@ class ServiceChannel:
     row: strawberry.Private[dict[str, Any]]
 
     @strawberry.field
-    def channel(self) -> Channel:  # type: ignore[valid-type]
+    def channel(self) -> Channel:
         return enums.Channel(self.row["channel"])
 
     @strawberry.field(description="Processing time in working days.")
@@ -256,15 +241,15 @@ class Service:
         return localized(info, self.row, "legal_basis")
 
     @strawberry.field
-    def audiences(self) -> list[Audience]:  # type: ignore[valid-type]
+    def audiences(self) -> list[Audience]:
         return [a for a in enums.Audience if self.row[f"for_{a.value}"]]
 
     @strawberry.field
-    def online_level(self) -> OnlineLevel:  # type: ignore[valid-type]
+    def online_level(self) -> OnlineLevel:
         return enums.OnlineLevel(self.row["online_level"])
 
     @strawberry.field
-    def status(self) -> ServiceStatus:  # type: ignore[valid-type]
+    def status(self) -> ServiceStatus:
         return enums.ServiceStatus(self.row["status"])
 
     @strawberry.field

@@ -1,5 +1,5 @@
 """Who may see and change a request: its customer, and operators of its department (admin: all).
-A guest (no account) proves a request is theirs with receipt code + contact: tracking.prove."""
+A guest (no account) answers for a request with the secret link sent by e-mail (guest_links)."""
 
 from __future__ import annotations
 
@@ -8,44 +8,29 @@ from typing import Any
 from app.audit.service import Actor
 from app.auth.enums import Role
 from app.auth.principal import Principal
-from app.errors import DomainError, PermissionDenied, forbidden, not_found, unauthenticated
+from app.errors import DomainError, PermissionDenied, not_found
+from app.guards import require_person, require_staff
+from app.input import lookup_code
 from catalog.requests import repository
+from catalog.requests.states import REQUEST
 
 
 def request_not_found() -> DomainError:
-    return not_found("hồ sơ", "Request", "code")
+    return not_found(REQUEST, "code")
 
 
 def guest_actor(contact_email: str) -> Actor:
-    """How a guest's steps are recorded (events and audit log): the e-mail given at submission."""
+    """How a guest's steps are recorded (history and audit log): the e-mail given at submission."""
     return Actor(None, f"guest:{contact_email}")
 
 
-def require_staff(principal: Principal) -> None:
-    if principal.is_anonymous:
-        raise unauthenticated()
-    if not (principal.is_staff and principal.has_role(Role.OPERATOR)):
-        raise forbidden()
-
-
-def require_admin(principal: Principal) -> None:
-    if principal.is_anonymous:
-        raise unauthenticated()
-    if not (principal.is_staff and principal.has_role()):  # has_role() with nothing: admin only
-        raise forbidden()
-
-
-def require_customer(principal: Principal) -> int:
-    if principal.is_anonymous:
-        raise unauthenticated()
-    if not principal.is_customer or principal.account_id is None:
-        raise forbidden()
-    return principal.account_id
+def require_operator(principal: Principal) -> None:
+    require_staff(principal, Role.OPERATOR)
 
 
 async def staff_departments(principal: Principal) -> tuple[int, ...] | None:
     """None for admins (every department), else the departments the operator works in."""
-    require_staff(principal)
+    require_operator(principal)
     if Role.ADMIN in principal.roles:
         return None
     assert principal.account_id is not None
@@ -66,11 +51,17 @@ def not_your_department() -> PermissionDenied:
     )
 
 
+async def by_code(code: str) -> dict[str, Any]:
+    row = await repository.request_by_code(lookup_code(code))
+    if row is None:
+        raise request_not_found()
+    return row
+
+
 async def readable(principal: Principal, code: str) -> dict[str, Any]:
     """The request for its customer or its department's staff; NOT_FOUND for any other customer."""
-    if principal.is_anonymous:
-        raise unauthenticated()
-    row = await repository.request_by_code(code.strip().upper())
+    require_person(principal)
+    row = await repository.request_by_code(lookup_code(code))
     if principal.is_customer:
         if row is None or row["customer"] != principal.account_id:
             raise request_not_found()

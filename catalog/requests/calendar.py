@@ -9,9 +9,10 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.config import get_settings
 from app.db import transaction
-from app.text import clean_optional
+from app.guards import require_admin
+from app.input import check_date, check_year, clean_optional
 from catalog.requests import repository
-from catalog.requests.access import require_admin, require_staff
+from catalog.requests.access import require_operator
 from catalog.requests.enums import OverrideKind
 from catalog.requests.workdays import Calendar, parse_cutoff
 
@@ -32,6 +33,7 @@ def local_date(moment: datetime) -> date:
 
 async def set_override(principal: Principal, day: date, kind: OverrideKind, note: str | None) -> dict[str, Any]:
     require_admin(principal)
+    check_date(day, "day")
     text = clean_optional(note, "note", max_length=300)
     async with transaction():
         before = await repository.override_on(day)
@@ -54,6 +56,7 @@ async def remove_override(principal: Principal, day: date) -> bool:
 
 
 async def list_overrides(principal: Principal, year: int) -> list[dict[str, Any]]:
-    require_staff(principal)
+    require_operator(principal)
+    check_year(year)
     rows = await repository.overrides_between(date(year, 1, 1), date(year, 12, 31))
     return [{"day": day, "kind": kind} for day, kind in sorted(rows)]

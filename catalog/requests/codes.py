@@ -1,9 +1,8 @@
 """Receipt codes (mã hồ sơ): PREFIX-YYMMDD-NNNN-XX.
 
 - YYMMDD is the local (Asia/Ho_Chi_Minh) date of submission;
-- NNNN is a per-day sequence from the receipt_counter table, incremented with one
-  `UPDATE … SET last = last + 1 … RETURNING` inside the submission's transaction (a row lock on
-  PostgreSQL, the IMMEDIATE write lock on SQLite): concurrent submissions never share a number;
+- NNNN is a per-day sequence (series `receipt:YYMMDD` of app.numbering), taken inside the
+  submission's transaction: concurrent submissions never share a number and a failed one leaves no gap;
 - XX are two random characters (secrets) from an alphabet without look-alikes, so knowing one code
   does not reveal its neighbours (1 in 961 to guess the suffix, and lookups are rate-limited).
 """
@@ -21,6 +20,11 @@ _CODE = re.compile(r"^[A-Z]{2,10}-\d{6}-\d{4,6}-[A-Z2-9]{2}$")
 
 def day_key(day: date) -> str:
     return day.strftime("%y%m%d")
+
+
+def series(day: date) -> str:
+    """The number series of one day's receipt codes."""
+    return f"receipt:{day_key(day)}"
 
 
 def format_code(prefix: str, day: date, sequence: int, suffix: str) -> str:

@@ -26,8 +26,8 @@ class RequestAction(StrEnum):
     CANCEL = "cancel"
 
 
-class Actor(StrEnum):
-    """Who may take a transition."""
+class Side(StrEnum):
+    """Who takes a step: the center's staff, or the customer (signed in, or a guest through a link)."""
 
     STAFF = "staff"
     CUSTOMER = "customer"
@@ -36,13 +36,6 @@ class Actor(StrEnum):
 class OverrideKind(StrEnum):
     EXTRA_DAY_OFF = "extra_day_off"
     EXTRA_WORKING_DAY = "extra_working_day"
-
-
-class NotificationStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
 
 
 # Statuses in which the clock runs (a request there can become overdue).

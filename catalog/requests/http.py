@@ -10,15 +10,17 @@ from typing import Any
 
 from litestar import Request, Response, get
 
-from app.api.context import authenticate, negotiate_language
+from app.api.context import authenticate
 from app.api.http import attachment, refusal
 from app.errors import DomainError
+from app.i18n import negotiate_language
+from app.input import parse_id
 from catalog.requests import access, repository, uploads
 
 
 async def _document(principal: Any, code: str, document_id: int) -> tuple[dict[str, Any], bytes]:
     row = await access.readable(principal, code)
-    document = await repository.document_by_id(document_id)
+    document = await repository.document_by_id(parse_id(document_id))
     if document is None or document["request"] != row["id"]:
         raise access.request_not_found()
     return document, await asyncio.to_thread(uploads.path_of(document["stored_path"]).read_bytes)

@@ -3,10 +3,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from catalog.requests.tables import (
-    Notification,
-    ReceiptCounter,
+    GuestLink,
     RequestDocument,
-    RequestEvent,
     ServiceRequest,
     StaffDepartment,
     TrackingAttempt,
@@ -20,14 +18,12 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(ROOT / "migrations" / "requests"),
     table_classes=[
         ServiceRequest,
-        RequestEvent,
         RequestDocument,
         StaffDepartment,
         WorkingDayOverride,
-        Notification,
         TrackingAttempt,
-        ReceiptCounter,
+        GuestLink,
     ],
-    migration_dependencies=["catalog.piccolo_app", "app.auth.piccolo_app"],
+    migration_dependencies=["app.piccolo_app", "catalog.piccolo_app", "app.auth.piccolo_app"],
     commands=[],
 )

@@ -7,29 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from catalog.requests.enums import CLOCK_RUNNING, NotificationStatus
+from catalog.requests.enums import CLOCK_RUNNING
 from catalog.requests.tables import (
-    Notification,
-    ReceiptCounter,
+    GuestLink,
     RequestDocument,
-    RequestEvent,
     ServiceRequest,
     StaffDepartment,
     TrackingAttempt,
     WorkingDayOverride,
 )
-
-# --- receipt counter ----------------------------------------------------------------------------
-
-
-async def next_sequence(day_key: str) -> int:
-    """Call inside a transaction: creates the day's row if missing, then increments it atomically."""
-    await ReceiptCounter.raw(
-        "INSERT INTO receipt_counter (day, last) VALUES ({}, 0) ON CONFLICT (day) DO NOTHING", day_key
-    )
-    rows = await ReceiptCounter.raw("UPDATE receipt_counter SET last = last + 1 WHERE day = {} RETURNING last", day_key)
-    return int(rows[0]["last"])
-
 
 # --- requests -----------------------------------------------------------------------------------
 
@@ -120,20 +106,7 @@ async def received_between(start: datetime, end: datetime) -> list[dict[str, Any
     ).where((ServiceRequest.received_at >= start) & (ServiceRequest.received_at < end))
 
 
-# --- events, documents --------------------------------------------------------------------------
-
-
-async def insert_event(values: dict[str, Any]) -> None:
-    await RequestEvent.insert(RequestEvent(**values))
-
-
-async def events_by_requests(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if ids:
-        rows = await RequestEvent.select().where(RequestEvent.request.is_in(ids)).order_by(RequestEvent.id)
-        for row in rows:
-            grouped[row["request"]].append(row)
-    return grouped
+# --- documents, guest links ---------------------------------------------------------------------
 
 
 async def insert_document(values: dict[str, Any]) -> None:
@@ -195,27 +168,6 @@ async def delete_override(day: date) -> None:
     await WorkingDayOverride.delete().where(WorkingDayOverride.day == day)
 
 
-# --- notifications ------------------------------------------------------------------------------
-
-
-async def insert_notification(values: dict[str, Any]) -> int:
-    rows = await Notification.insert(Notification(**values)).returning(Notification.id)
-    return int(rows[0]["id"])
-
-
-async def notifications_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    return await Notification.select().where(Notification.id.is_in(ids)) if ids else []
-
-
-async def unsent_notifications(limit: int) -> list[dict[str, Any]]:
-    statuses = [NotificationStatus.PENDING.value, NotificationStatus.FAILED.value]
-    return await Notification.select().where(Notification.status.is_in(statuses)).order_by(Notification.id).limit(limit)
-
-
-async def update_notification(notification_id: int, values: dict[Any, Any]) -> None:
-    await Notification.update(values).where(Notification.id == notification_id)
-
-
 # --- tracking attempts --------------------------------------------------------------------------
 
 
@@ -237,17 +189,16 @@ async def record_attempt(keys: list[str], at: datetime, forget_before: datetime)
     await TrackingAttempt.insert(*[TrackingAttempt(key=key, created_at=at) for key in keys])
 
 
-# --- reads of neighbouring tables (catalog plans, staff accounts) -------------------------------
+# --- guest links --------------------------------------------------------------------------------
 
 
-async def plans_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    from catalog.tables import Plan
-
-    return await Plan.select().where(Plan.id.is_in(ids)) if ids else []
+async def insert_guest_link(values: dict[str, Any]) -> None:
+    await GuestLink.insert(GuestLink(**values))
 
 
-async def account_kind(account_id: int) -> str | None:
-    from app.auth.tables import Account
+async def guest_link_by_hash(token_hash: str) -> dict[str, Any] | None:
+    return await GuestLink.select().where(GuestLink.token_hash == token_hash).first()
 
-    row = await Account.select(Account.kind).where(Account.id == account_id).first()
-    return row["kind"] if row else None
+
+async def touch_guest_link(link_id: int, at: datetime) -> None:
+    await GuestLink.update({GuestLink.used_at: at}).where(GuestLink.id == link_id)

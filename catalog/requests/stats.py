@@ -11,7 +11,7 @@ from typing import Any
 from app.auth.principal import Principal
 from app.config import get_settings
 from app.errors import ValidationFailed
-from catalog import repository as catalog_repository
+from catalog import departments
 from catalog.requests import access, repository
 from catalog.requests.calendar import calendar_around, local_date
 from catalog.requests.enums import CLOCK_RUNNING, RequestStatus
@@ -47,7 +47,7 @@ def figures(rows: list[dict[str, Any]], calendar: Calendar, today: date) -> dict
 
 
 async def department_stats(principal: Principal, start: date, end: date, today: date) -> list[DepartmentFigures]:
-    access.require_staff(principal)
+    access.require_operator(principal)
     if end < start or (end - start).days > 366:
         raise ValidationFailed(
             "INVALID_PERIOD",
@@ -62,7 +62,7 @@ async def department_stats(principal: Principal, start: date, end: date, today: 
     calendar = await calendar_around(start)
     counted = figures(rows, calendar, today)
     result = []
-    for department in await catalog_repository.all_departments():
+    for department in await departments.all_departments():
         b = counted.get(department["id"], {"received": 0, "on_time": 0, "late": 0, "open_overdue": 0, "days": []})
         average = round(sum(b["days"]) / len(b["days"]), 2) if b["days"] else None
         result.append(DepartmentFigures(department, b["received"], b["on_time"], b["late"], b["open_overdue"], average))

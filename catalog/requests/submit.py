@@ -1,35 +1,38 @@
 """Use case: submit a service request (a signed-in customer, or a guest with name, phone, e-mail)."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
+# strawberry would resolve string annotations of inherited fields in the subclass's module.
 import asyncio
-import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app import clock
+from app import clock, events, numbering, outbox
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.config import get_settings
+from app.contact import normalize_email, normalize_phone
 from app.db import transaction
-from app.errors import ErrorDetail, forbidden
-from app.text import clean_optional, raise_all
-from app.vat import VatRate, vat_amount
-from catalog import repository as catalog_repository
-from catalog.enums import Channel, PlanStatus, ServiceStatus
-from catalog.pricing import price_in_force
-from catalog.requests import access, codes, notifications, repository, uploads
+from app.errors import DomainError, ErrorDetail, required
+from app.guards import require_public_caller
+from app.input import MAX_AMOUNT, Checker, check_date, clean_optional
+from app.money import Line
+from catalog import offers
+from catalog.enums import Channel
+from catalog.requests import access, codes, guest_links, notifications, repository, uploads
 from catalog.requests.enums import RequestStatus
 
-_PHONE = re.compile(r"^\+?[0-9]{9,15}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_QUANTITY = 100_000  # units of one plan in one request: more is a typing error
+MAX_DOCUMENTS = 30
 
 
-@dataclass(frozen=True)
+@dataclass
 class SubmitFields:
+    """What a customer or guest sends (the GraphQL input is this class, plus the uploaded documents)."""
+
     service_code: str
-    plan_id: int
+    plan_id: object  # as the client sent it; parsed by the catalog's offer rule
     channel: Channel
     quantity: int
     desired_start: date | None = None
@@ -38,59 +41,54 @@ class SubmitFields:
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
-    documents: list[uploads.IncomingFile] = field(default_factory=list)
 
 
-def _detail(code: str, vi: str, en: str, field_name: str) -> ErrorDetail:
-    return ErrorDetail(code, vi, en, field_name)
-
-
-def _contact(principal: Principal, f: SubmitFields) -> tuple[dict[str, str], list[ErrorDetail]]:
-    errors: list[ErrorDetail] = []
-    name = clean_optional(f.contact_name, "contactName")
-    phone = re.sub(r"[\s.-]", "", clean_optional(f.contact_phone, "contactPhone", max_length=30))
-    email = clean_optional(f.contact_email, "contactEmail", max_length=254).lower()
-    if principal.is_customer:
+def _contact(principal: Principal, f: SubmitFields, c: Checker) -> dict[str, str]:
+    """Name, phone, e-mail in that order: a guest must give all three (the center must reach them); a
+    signed-in customer's e-mail and name default to the account's."""
+    guest = not principal.is_customer
+    name = c.check(clean_optional, f.contact_name, "contactName") or ""
+    if guest and not name and not any(d.field == "contactName" for d in c.details):
+        c.add(required("contactName"))
+    phone = c.check(normalize_phone, f.contact_phone, "contactPhone") or ""
+    if guest and not phone and not any(d.field == "contactPhone" for d in c.details):
+        c.add(required("contactPhone"))
+    email = ""
+    if f.contact_email is not None and f.contact_email.strip():
+        email = c.check(normalize_email, f.contact_email, "contactEmail") or ""
+    elif guest:
+        c.add(required("contactEmail"))
+    if not guest:
         email = email or principal.email
         name = name or principal.email
-    for value, key in ((name, "contactName"), (phone, "contactPhone"), (email, "contactEmail")):
-        if not value and not principal.is_customer:
-            errors.append(_detail("REQUIRED", "Trường này là bắt buộc.", "This field is required.", key))
-    if phone and not _PHONE.match(phone):
-        errors.append(
-            _detail("INVALID_PHONE", "Số điện thoại không hợp lệ.", "The phone number is not valid.", "contactPhone")
-        )
-    if email and not _EMAIL.match(email):
-        errors.append(
-            _detail("INVALID_EMAIL", "Địa chỉ e-mail không hợp lệ.", "The e-mail address is not valid.", "contactEmail")
-        )
-    return {"contact_name": name, "contact_phone": phone, "contact_email": email}, errors
+    return {"contact_name": name, "contact_phone": phone, "contact_email": email}
 
 
-def _date_errors(f: SubmitFields, today: date) -> list[ErrorDetail]:
-    errors: list[ErrorDetail] = []
+def _dates(f: SubmitFields, today: date, c: Checker) -> None:
     for value, key in ((f.desired_start, "desiredStart"), (f.desired_end, "desiredEnd")):
-        if value is not None and value < today:
-            errors.append(_detail("DATE_IN_PAST", "Ngày mong muốn đã qua.", "The desired date is in the past.", key))
+        if value is not None and c.check(check_date, value, key) is not None and value < today:
+            c.fail(key, "DATE_IN_PAST", "Ngày mong muốn đã qua.", "The desired date is in the past.")
     if f.desired_start and f.desired_end and f.desired_end < f.desired_start:
-        errors.append(
-            _detail(
-                "INVALID_DATE_RANGE",
-                "Ngày kết thúc trước ngày bắt đầu.",
-                "The end date is before the start date.",
-                "desiredEnd",
-            )
+        c.fail(
+            "desiredEnd",
+            "INVALID_DATE_RANGE",
+            "Ngày kết thúc trước ngày bắt đầu.",
+            "The end date is before the start date.",
         )
-    return errors
 
 
-def _document_errors(required: list[dict[str, Any]], documents: list[uploads.IncomingFile]) -> list[ErrorDetail]:
+def document_errors(
+    required_documents: Sequence[offers.Document], documents: Sequence[uploads.IncomingFile], all_mandatory: bool
+) -> list[ErrorDetail]:
+    """Each file must answer one of the service's documents and pass the file checks; with
+    `all_mandatory`, every mandatory document must be there (a supplement may bring only some)."""
     errors: list[ErrorDetail] = []
-    given = {d.requirement for d in documents}
+    if len(documents) > MAX_DOCUMENTS:
+        return [ErrorDetail("TOO_MANY", f"Tối đa {MAX_DOCUMENTS} tệp.", f"At most {MAX_DOCUMENTS} files.", "documents")]
     for index, document in enumerate(documents):
-        if not 0 <= document.requirement < len(required):
+        if not 0 <= document.requirement < len(required_documents):
             errors.append(
-                _detail(
+                ErrorDetail(
                     "INVALID_REQUIREMENT",
                     "Giấy tờ không có trong danh mục của dịch vụ.",
                     "The document is not one the service asks for.",
@@ -98,126 +96,96 @@ def _document_errors(required: list[dict[str, Any]], documents: list[uploads.Inc
                 )
             )
         errors += uploads.check(document, index)
-    for index, requirement in enumerate(required):
-        if requirement.get("mandatory", True) and index not in given:
+    given = {d.requirement for d in documents}
+    for requirement in required_documents if all_mandatory else ():
+        if requirement.mandatory and requirement.index not in given:
             errors.append(
-                _detail(
+                ErrorDetail(
                     "DOCUMENT_REQUIRED",
-                    f"Thiếu giấy tờ bắt buộc: {requirement['name_vi']}.",
-                    f"Missing required document: {requirement.get('name_en') or requirement['name_vi']}.",
+                    f"Thiếu giấy tờ bắt buộc: {requirement.name_vi}.",
+                    f"Missing required document: {requirement.name_en or requirement.name_vi}.",
                     "documents",
                 )
             )
     return errors
 
 
-async def submit_request(principal: Principal, f: SubmitFields) -> dict[str, Any]:
-    if not (principal.is_anonymous or principal.is_customer):
-        raise forbidden()  # staff and partner keys do not submit on anyone's behalf
-    errors: list[ErrorDetail] = []
+async def submit_request(
+    principal: Principal, f: SubmitFields, documents: Sequence[uploads.IncomingFile] = ()
+) -> dict[str, Any]:
+    require_public_caller(principal)  # staff and partner keys do not submit on anyone's behalf
+    c = Checker()
     today = clock.local_today()
-    service = await catalog_repository.service_by("code", f.service_code.strip().upper())
-    if service is None or service["status"] != ServiceStatus.PUBLISHED.value:
-        raise_all(
-            [
-                _detail(
-                    "SERVICE_NOT_AVAILABLE",
-                    "Dịch vụ không tồn tại hoặc không còn cung cấp.",
-                    "The service does not exist or is not offered.",
-                    "serviceCode",
-                )
-            ]
+    quantity = f.quantity
+    _dates(f, today, c)
+    contact = _contact(principal, f, c)
+    notes = c.check(clean_optional, f.notes, "notes", max_length=2000, multiline=True)
+    offer = None
+    try:
+        offer = await offers.offer(f.service_code, f.plan_id, f.channel, today)
+    except DomainError as refused:  # the offer's reasons join the other fields' errors
+        c.add(refused)
+    minimum = offer.min_quantity if offer is not None else 1
+    if quantity < minimum:
+        c.fail(
+            "quantity",
+            "INVALID_QUANTITY",
+            f"Số lượng phải từ {minimum} trở lên.",
+            f"The quantity must be at least {minimum}.",
         )
-    assert service is not None
-    plan = await catalog_repository.plan_by_id(f.plan_id)
-    if plan is None or plan["service"] != service["id"] or plan["status"] != PlanStatus.ACTIVE.value:
-        errors.append(
-            _detail(
-                "PLAN_NOT_IN_SERVICE",
-                "Gói không thuộc dịch vụ này.",
-                "The plan does not belong to this service.",
-                "planId",
-            )
+    elif quantity > MAX_QUANTITY:
+        c.fail(
+            "quantity",
+            "INVALID_QUANTITY",
+            f"Số lượng tối đa là {MAX_QUANTITY:,}.".replace(",", "."),
+            f"The quantity must be at most {MAX_QUANTITY:,}.",
         )
-    channels = (await catalog_repository.channels_by_services([service["id"]])).get(service["id"], [])
-    terms = next((c for c in channels if c["channel"] == f.channel.value), None)
-    if terms is None:
-        errors.append(
-            _detail(
-                "CHANNEL_NOT_OFFERED",
-                "Dịch vụ không nhận hồ sơ qua kênh này.",
-                "The service is not offered through this channel.",
-                "channel",
-            )
+    if offer is not None:
+        c.details += document_errors(offer.documents, documents, all_mandatory=True)
+    c.done()
+    assert offer is not None
+    line = Line(quantity, offer.unit_amount, offer.vat_rate)
+    if line.amount > MAX_AMOUNT:
+        c.fail(
+            "quantity", "AMOUNT_TOO_LARGE", "Tổng tiền vượt quá mức cho phép.", "The total exceeds the allowed maximum."
         )
-    minimum = max(1, plan["min_quantity"] if plan else 1)
-    if f.quantity < minimum:
-        errors.append(
-            _detail(
-                "INVALID_QUANTITY",
-                f"Số lượng phải từ {minimum} trở lên.",
-                f"The quantity must be at least {minimum}.",
-                "quantity",
-            )
-        )
-    errors += _date_errors(f, today)
-    contact, contact_errors = _contact(principal, f)
-    errors += contact_errors
-    notes = clean_optional(f.notes, "notes", max_length=2000, multiline=True)
-    errors += _document_errors(service["required_documents"] or [], f.documents)
-    price = None
-    if plan is not None:
-        price = price_in_force((await catalog_repository.prices_by_plans([plan["id"]])).get(plan["id"], []), today)
-        if price is None and not errors:
-            errors.append(_detail("NO_PRICE", "Gói chưa có giá.", "The plan has no price in force.", "planId"))
-    raise_all(errors)
-    assert plan is not None and terms is not None and price is not None
+        c.done()
 
-    stored = [await asyncio.to_thread(uploads.store, document) for document in f.documents]
-    amount = price.amount * f.quantity
-    vat = vat_amount(amount, VatRate(price.vat_rate))
+    stored = [await asyncio.to_thread(uploads.store, document) for document in documents]
     now = clock.now()
     async with transaction():
-        sequence = await repository.next_sequence(codes.day_key(today))
+        sequence = await numbering.next_number(codes.series(today))
         code = codes.format_code(get_settings().receipt_prefix, today, sequence, codes.random_suffix())
-        values = {
-            "code": code,
-            "service": service["id"],
-            "plan": plan["id"],
-            "department": service["department"],
-            "customer": principal.account_id if principal.is_customer else None,
-            "channel": f.channel.value,
-            "quantity": f.quantity,
-            "unit_amount": price.amount,
-            "vat_rate": price.vat_rate.value,
-            "amount": amount,
-            "vat_amount": vat,
-            "total_amount": amount + vat,
-            "fee_amount": int(terms["fee_amount"]),
-            "processing_days": int(terms["processing_days"]),
-            "desired_start": f.desired_start,
-            "desired_end": f.desired_end,
-            "notes": notes,
-            **contact,
-            "status": RequestStatus.SUBMITTED.value,
-            "submitted_at": now,
-            "updated_at": now,
-        }
-        request_id = await repository.insert_request(values)
+        request_id = await repository.insert_request(
+            {
+                "code": code,
+                "service": offer.service_id,
+                "plan": offer.plan_id,
+                "department": offer.department_id,
+                "customer": principal.account_id if principal.is_customer else None,
+                "channel": offer.channel.value,
+                "quantity": quantity,
+                "unit_amount": offer.unit_amount,
+                "vat_rate": offer.vat_rate.value,
+                "amount": line.amount,
+                "vat_amount": line.vat_amount,
+                "total_amount": line.total_amount,
+                "fee_amount": offer.fee_amount,
+                "processing_days": offer.processing_days,
+                "desired_start": f.desired_start,
+                "desired_end": f.desired_end,
+                "notes": notes,
+                **contact,
+                "status": RequestStatus.SUBMITTED.value,
+                "submitted_at": now,
+                "updated_at": now,
+            }
+        )
         for document in stored:
             await repository.insert_document({"request": request_id, **document.__dict__, "created_at": now})
         actor = principal.as_actor() if principal.is_customer else access.guest_actor(contact["contact_email"])
-        await repository.insert_event(
-            {
-                "request": request_id,
-                "action": "submit",
-                "from_status": "",
-                "to_status": RequestStatus.SUBMITTED.value,
-                "actor_id": actor.id,
-                "actor_label": actor.label,
-                "comment": "",
-                "created_at": now,
-            }
+        await events.record(
+            actor, notifications.ENTITY, request_id, "submit", to_status=RequestStatus.SUBMITTED.value, at=now
         )
         row = await repository.request_by_id(request_id)
         assert row is not None
@@ -229,6 +197,10 @@ async def submit_request(principal: Principal, f: SubmitFields) -> dict[str, Any
             None,
             {"status": row["status"], "total": row["total_amount"]},
         )
-        message = await notifications.enqueue(row, "submit")
-    await notifications.deliver([message])
+        link = None
+        if row["customer"] is None:
+            token, expires_at = await guest_links.issue(request_id, "submit")
+            link = (guest_links.url_of(token), expires_at.astimezone(get_settings().timezone).date().isoformat())
+        message = await notifications.enqueue(row, "submit", link=link)
+    await outbox.deliver([message])
     return row

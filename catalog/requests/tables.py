@@ -1,3 +1,5 @@
+from typing import Any
+
 from piccolo.columns import (
     BigInt,
     Boolean,
@@ -11,10 +13,14 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from app.auth.tables import Account
-from catalog.tables import Department, Plan, Service
+# Other domains' tables are referenced by name (a database foreign key), never imported.
+Account = LazyTableReference("Account", app_name="auth")
+Department = LazyTableReference("Department", app_name="catalog")
+Plan = LazyTableReference("Plan", app_name="catalog")
+Service = LazyTableReference("Service", app_name="catalog")
 
 
 class ServiceRequest(Table, tablename="service_request"):
@@ -22,10 +28,10 @@ class ServiceRequest(Table, tablename="service_request"):
 
     id: Serial  # created by Piccolo; declared for type checkers
     code = Varchar(length=40, unique=True)  # receipt code (mã hồ sơ)
-    service = ForeignKey(Service, on_delete=OnDelete.restrict, index=True)
-    plan = ForeignKey(Plan, on_delete=OnDelete.restrict)
-    department = ForeignKey(Department, on_delete=OnDelete.restrict, index=True)
-    customer = ForeignKey(Account, on_delete=OnDelete.restrict, null=True, default=None, index=True)
+    service: ForeignKey[Any] = ForeignKey(Service, on_delete=OnDelete.restrict, index=True)
+    plan: ForeignKey[Any] = ForeignKey(Plan, on_delete=OnDelete.restrict)
+    department: ForeignKey[Any] = ForeignKey(Department, on_delete=OnDelete.restrict, index=True)
+    customer: ForeignKey[Any] = ForeignKey(Account, on_delete=OnDelete.restrict, null=True, default=None, index=True)
     channel = Varchar(length=20)
     quantity = Integer()
     unit_amount = BigInt()  # VND before VAT, captured
@@ -42,7 +48,7 @@ class ServiceRequest(Table, tablename="service_request"):
     contact_phone = Varchar(length=20, default="")
     contact_email = Varchar(length=254, default="")
     status = Varchar(length=30, index=True)  # RequestStatus
-    assignee = ForeignKey(Account, on_delete=OnDelete.set_null, null=True, default=None, index=True)
+    assignee: ForeignKey[Any] = ForeignKey(Account, on_delete=OnDelete.set_null, null=True, default=None, index=True)
     submitted_at = Timestamptz(default=TimestamptzNow())
     received_at = Timestamptz(null=True, default=None)
     due_date = Date(null=True, default=None)  # local date (Asia/Ho_Chi_Minh)
@@ -54,18 +60,6 @@ class ServiceRequest(Table, tablename="service_request"):
     completed_at = Timestamptz(null=True, default=None)
     version = Integer(default=1)
     updated_at = Timestamptz(default=TimestamptzNow())
-
-
-class RequestEvent(Table, tablename="request_event"):
-    id: Serial  # created by Piccolo; declared for type checkers
-    request = ForeignKey(ServiceRequest, on_delete=OnDelete.cascade, index=True)
-    action = Varchar(length=40)
-    from_status = Varchar(length=30, default="")
-    to_status = Varchar(length=30)
-    actor_id = BigInt(null=True, default=None)
-    actor_label = Varchar(length=254)
-    comment = Text(default="")
-    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class RequestDocument(Table, tablename="request_document"):
@@ -84,8 +78,8 @@ class StaffDepartment(Table, tablename="staff_department"):
     """Which department's queue a staff member works in."""
 
     id: Serial  # created by Piccolo; declared for type checkers
-    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
-    department = ForeignKey(Department, on_delete=OnDelete.cascade, index=True)
+    account: ForeignKey[Any] = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    department: ForeignKey[Any] = ForeignKey(Department, on_delete=OnDelete.cascade, index=True)
     # unique (account, department): a unique index made in the second migration
 
 
@@ -96,21 +90,6 @@ class WorkingDayOverride(Table, tablename="working_day_override"):
     note = Text(default="")
 
 
-class Notification(Table, tablename="notification"):
-    """Outbox: every message to a customer, written in the transaction of the change, sent after commit."""
-
-    id: Serial  # created by Piccolo; declared for type checkers
-    request = ForeignKey(ServiceRequest, on_delete=OnDelete.cascade, null=True, default=None, index=True)
-    recipient = Varchar(length=254)
-    subject = Varchar(length=300)
-    body = Text()
-    status = Varchar(length=20, index=True)  # NotificationStatus
-    attempts = Integer(default=0)
-    last_error = Text(default="")
-    created_at = Timestamptz(default=TimestamptzNow())
-    sent_at = Timestamptz(null=True, default=None)
-
-
 class TrackingAttempt(Table, tablename="tracking_attempt"):
     """Failed public lookups, counted in the database so every process sees the same limit."""
 
@@ -119,9 +98,14 @@ class TrackingAttempt(Table, tablename="tracking_attempt"):
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
 
 
-class ReceiptCounter(Table, tablename="receipt_counter"):
-    """One row per local day: the last sequence number handed out."""
+class GuestLink(Table, tablename="guest_link"):
+    """A secret link that lets the guest who submitted a request (no account) answer for it: cancel it,
+    or resubmit after a supplement request. Sent by e-mail; only the token's SHA-256 is stored."""
 
     id: Serial  # created by Piccolo; declared for type checkers
-    day = Varchar(length=8, unique=True)  # YYMMDD
-    last = Integer(default=0)
+    request = ForeignKey(ServiceRequest, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    purpose = Varchar(length=30)  # the step that issued it: submit or request_supplement
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)  # last use, for the staff's information

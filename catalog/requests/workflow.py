@@ -1,7 +1,8 @@
-"""Use cases of the workflow: one function applies any transition of the table (for a signed-in
-caller, or for a guest who proves ownership with receipt code + contact), plus assignment, department
-membership and the overdue sweep. Each writes an event, an audit record and (when the customer should
-know) an outbox message in one transaction; e-mail goes out after commit."""
+"""Use cases of the workflow: one function applies any step of the transition table, for whoever may
+take it (the department's operator; the customer signed in; a guest through their secret link; an
+operator at the counter recording what a customer brought in person), plus assignment, department
+membership and the overdue sweep. Each writes the history, an audit record and (when the customer
+should know) an outbox message in one transaction; e-mail goes out after commit."""
 
 from __future__ import annotations
 
@@ -9,73 +10,45 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from app import clock
+from app import clock, events, outbox
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.auth.enums import AccountKind
+from app.auth import directory
 from app.auth.principal import Principal
 from app.config import get_settings
 from app.db import transaction
-from app.errors import Conflict, DomainError, ErrorDetail, ValidationFailed, forbidden, not_found
-from app.text import clean_optional, raise_all
-from catalog import repository as catalog_repository
-from catalog.requests import access, notifications, repository, states, tracking, uploads
+from app.errors import DomainError, ValidationFailed, forbidden, not_found, reason_required, stale_version
+from app.guards import require_admin, require_customer, require_public_caller
+from app.input import Checker, clean_optional, lookup_code, parse_id, raise_all
+from app.states import apply_transition
+from catalog import departments, offers
+from catalog.requests import access, guest_links, notifications, repository, uploads
 from catalog.requests.calendar import calendar_around, cutoff, local_date
-from catalog.requests.enums import Actor as Who
-from catalog.requests.enums import RequestAction, RequestStatus
+from catalog.requests.enums import RequestAction, RequestStatus, Side
+from catalog.requests.states import CUSTOMER_VISIBLE, REASON_REQUIRED, REQUEST, REQUEST_LIFECYCLE
+from catalog.requests.submit import document_errors
 from catalog.requests.workdays import due_date, extend_for_pause
 
-
-def invalid_transition(status: str, action: RequestAction) -> Conflict:
-    return Conflict(
-        "INVALID_TRANSITION",
-        f"Không thể '{action.value}' hồ sơ đang ở trạng thái '{status}'.",
-        f"Cannot '{action.value}' a request that is '{status}'.",
-        "action",
-    )
-
-
-def _stale() -> Conflict:
-    return Conflict(
-        "STALE_VERSION",
-        "Hồ sơ vừa được người khác thay đổi; hãy tải lại.",
-        "The request was changed by someone else; reload it.",
-        "version",
-    )
-
-
-async def _authorize(principal: Principal, code: str, who: Who | None) -> dict[str, Any]:
-    """Load the request as its customer or its department's operator; refuse others."""
-    if who is Who.CUSTOMER:
-        access.require_customer(principal)
-    elif who is Who.STAFF:
-        access.require_staff(principal)
-    return await access.readable(principal, code)
+ENTITY = notifications.ENTITY
 
 
 async def _effects(row: dict[str, Any], action: RequestAction, comment: str) -> dict[Any, Any]:
     now = clock.now()
+    tz = get_settings().timezone
     values: dict[str, Any] = {}
     if action is RequestAction.RECEIVE:
         calendar = await calendar_around(local_date(now))
-        values.update(
-            received_at=now, due_date=due_date(now, row["processing_days"], calendar, cutoff(), get_settings().timezone)
-        )
+        values.update(received_at=now, due_date=due_date(now, row["processing_days"], calendar, cutoff(), tz))
     elif action is RequestAction.REQUEST_SUPPLEMENT:
         values.update(paused_at=now)
     elif action is RequestAction.RESUBMIT and row["paused_at"] is not None and row["due_date"] is not None:
         calendar = await calendar_around(row["due_date"])
         values.update(
-            due_date=extend_for_pause(row["due_date"], row["paused_at"], now, calendar, get_settings().timezone)[0],
-            paused_at=None,
+            due_date=extend_for_pause(row["due_date"], row["paused_at"], now, calendar, tz)[0], paused_at=None
         )
         if row["promised_date"] is not None:
             calendar = await calendar_around(row["promised_date"])
-            values.update(
-                promised_date=extend_for_pause(
-                    row["promised_date"], row["paused_at"], now, calendar, get_settings().timezone
-                )[0]
-            )
+            values.update(promised_date=extend_for_pause(row["promised_date"], row["paused_at"], now, calendar, tz)[0])
     elif action is RequestAction.REJECT:
         values.update(rejection_reason=comment)
     elif action is RequestAction.COMPLETE:
@@ -84,26 +57,12 @@ async def _effects(row: dict[str, Any], action: RequestAction, comment: str) -> 
 
 
 async def _check_documents(row: dict[str, Any], documents: Sequence[uploads.IncomingFile]) -> None:
-    service = await catalog_repository.service_by("id", row["service"])
-    required = (service or {}).get("required_documents") or []
-    errors: list[ErrorDetail] = []
-    for index, document in enumerate(documents):
-        if not 0 <= document.requirement < len(required):
-            errors.append(
-                ErrorDetail(
-                    "INVALID_REQUIREMENT",
-                    "Giấy tờ không có trong danh mục của dịch vụ.",
-                    "The document is not one the service asks for.",
-                    f"documents.{index}.requirement",
-                )
-            )
-        errors += uploads.check(document, index)
-    raise_all(errors)
+    required = await offers.required_documents(row["service"])
+    raise_all(document_errors(required, documents, all_mandatory=False))
 
 
-def _actor_of(action: RequestAction) -> Who | None:
-    """Who may take this action anywhere in the table (each action belongs to one side)."""
-    return next((who for (_, a), (_, who) in states.TRANSITIONS.items() if a is action), None)
+def _comment(comment: str | None) -> str:
+    return clean_optional(comment, "comment", max_length=2000, multiline=True)
 
 
 async def transition(
@@ -113,32 +72,60 @@ async def transition(
     comment: str | None = None,
     documents: Sequence[uploads.IncomingFile] = (),
 ) -> dict[str, Any]:
-    """Apply one step of the table. Documents are accepted with a resubmission only."""
-    text = clean_optional(comment, "comment", max_length=2000, multiline=True)
-    row = await _authorize(principal, code, _actor_of(action))
+    """Apply one step of the table as its operator or its (signed-in) customer. Documents are accepted
+    with a resubmission only."""
+    text = _comment(comment)
+    side = REQUEST_LIFECYCLE.performer(action)
+    if side == Side.CUSTOMER:
+        require_customer(principal)
+    else:
+        access.require_operator(principal)
+    row = await access.readable(principal, code)
     return await _apply(row, action, text, documents, principal.as_actor())
 
 
 async def guest_transition(
     principal: Principal,
-    code: str,
-    contact: str,
-    client: str | None,
+    token: str,
     action: RequestAction,
     comment: str | None = None,
     documents: Sequence[uploads.IncomingFile] = (),
 ) -> dict[str, Any]:
-    """A customer step (cancel, resubmit) on a request submitted without an account, by whoever proves
-    it with the receipt code + the phone or e-mail given at submission: the check, the failure count
-    and the rate limit of public tracking. A request owned by an account answers NOT_FOUND like a wrong
-    pair (its holder signs in). Staff and partner keys are refused: they never act for a customer.
-    The step is recorded as the guest (guest:<e-mail>, as at submission), or as the signed-in account."""
-    if not (principal.is_anonymous or principal.is_customer) or _actor_of(action) is not Who.CUSTOMER:
-        raise forbidden()
-    text = clean_optional(comment, "comment", max_length=2000, multiline=True)
-    row = await tracking.prove(code, contact, client, guests_only=True)
-    actor = principal.as_actor() if principal.is_customer else access.guest_actor(row["contact_email"])
-    return await _apply(row, action, text, documents, actor)
+    """A customer's step (cancel, resubmit) on a request submitted without an account, by whoever holds
+    the secret link sent to the guest's e-mail. Staff and partner keys never act through a link. The
+    step is recorded as the guest (guest:<e-mail>, as at submission)."""
+    require_public_caller(principal)
+    if REQUEST_LIFECYCLE.performer(action) != Side.CUSTOMER:
+        raise forbidden("action")
+    text = _comment(comment)
+    row, link_id = await guest_links.redeem(token)
+    return await _apply(row, action, text, documents, access.guest_actor(row["contact_email"]), link_id=link_id)
+
+
+async def guest_view(principal: Principal, token: str) -> dict[str, Any]:
+    """The request a guest's link belongs to (the tracking view, no personal data)."""
+    require_public_caller(principal)
+    return (await guest_links.redeem(token))[0]
+
+
+async def record_counter_supplement(
+    principal: Principal, code: str, comment: str | None, documents: Sequence[uploads.IncomingFile]
+) -> dict[str, Any]:
+    """An operator of the department records a supplement the customer brought to the counter: the
+    customer's resubmission, taken by the operator on the customer's behalf (the history says both)."""
+    access.require_operator(principal)
+    text = _comment(comment)
+    row = await access.readable(principal, code)
+    customer = f"guest:{row['contact_email']}" if row["customer"] is None else f"account:{row['customer']}"
+    counter = f"Tại quầy, thay mặt khách hàng / At the counter, for the customer ({customer})"
+    return await _apply(
+        row,
+        RequestAction.RESUBMIT,
+        f"{counter}\n{text}" if text else counter,
+        documents,
+        principal.as_actor(),
+        changes={"at_counter": True, "for": customer},
+    )
 
 
 async def _apply(
@@ -147,15 +134,16 @@ async def _apply(
     text: str,
     documents: Sequence[uploads.IncomingFile],
     actor: Actor,
+    changes: dict[str, Any] | None = None,
+    link_id: int | None = None,
 ) -> dict[str, Any]:
-    """The step from the table for an authorized caller: the transition, its effects, event, audit
-    record and outbox message in one transaction; INVALID_TRANSITION (nothing written) if not in it."""
+    """The step from the table for an authorized caller: the transition, its effects, history, audit
+    record and outbox message in one transaction; INVALID_TRANSITION (nothing written) if not in it.
+    `link_id`: the guest link used, whose last use is recorded with the step."""
     current = RequestStatus(row["status"])
-    move = states.target(current, action)
-    if move is None:
-        raise invalid_transition(current.value, action)
-    if action in (RequestAction.REJECT, RequestAction.REQUEST_SUPPLEMENT) and not text:
-        raise ValidationFailed("REASON_REQUIRED", "Hãy nêu lý do.", "A reason is required.", "comment")
+    new_status = apply_transition(REQUEST_LIFECYCLE, current, action=action).target
+    if action in REASON_REQUIRED and not text:
+        raise reason_required()
     if documents:
         if action is not RequestAction.RESUBMIT:
             raise ValidationFailed(
@@ -166,7 +154,6 @@ async def _apply(
             )
         await _check_documents(row, documents)
     stored = [await asyncio.to_thread(uploads.store, document) for document in documents]
-    new_status, _ = move
     now = clock.now()
     async with transaction():
         for document in stored:
@@ -174,38 +161,33 @@ async def _apply(
         values = await _effects(row, action, text)
         values.update(status=new_status.value, updated_at=now)
         if not await repository.update_request(row["id"], row["version"], values):
-            raise _stale()
-        await repository.insert_event(
-            {
-                "request": row["id"],
-                "action": action.value,
-                "from_status": current.value,
-                "to_status": new_status.value,
-                "actor_id": actor.id,
-                "actor_label": actor.label,
-                "comment": text,
-                "created_at": now,
-            }
-        )
+            raise stale_version(REQUEST)
+        if link_id is not None:
+            await repository.touch_guest_link(link_id, now)
+        await events.record(
+            actor, ENTITY, row["id"], action.value,
+            from_status=current.value, to_status=new_status.value, comment=text, changes=changes, at=now,
+        )  # fmt: skip
         after = await repository.request_by_id(row["id"])
         assert after is not None
         await audit.record(
-            actor,
-            f"request.{action.value}",
-            "service_request",
-            row["code"],
-            {"status": current.value},
-            {"status": new_status.value},
-        )
+            actor, f"request.{action.value}", "service_request", row["code"],
+            {"status": current.value}, {"status": new_status.value},
+        )  # fmt: skip
         message = None
-        if action in states.CUSTOMER_VISIBLE:
-            message = await notifications.enqueue(after, action.value, text)
-    await notifications.deliver([message])
+        if action in CUSTOMER_VISIBLE or changes:
+            link = None
+            if action is RequestAction.REQUEST_SUPPLEMENT and after["customer"] is None:
+                token, expires_at = await guest_links.issue(row["id"], action.value)
+                link = (guest_links.url_of(token), local_date(expires_at).isoformat())
+            message = await notifications.enqueue(after, action.value, text, link=link)
+    await outbox.deliver([message])
     return after
 
 
-async def assign(principal: Principal, code: str, assignee_id: int | None) -> dict[str, Any]:
-    access.require_staff(principal)
+async def assign(principal: Principal, code: str, assignee: object) -> dict[str, Any]:
+    access.require_operator(principal)
+    assignee_id = parse_id(assignee, "assigneeId") if assignee is not None else None
     row = await access.readable(principal, code)
     if assignee_id is not None:
         members = await repository.departments_of(assignee_id)
@@ -217,22 +199,14 @@ async def assign(principal: Principal, code: str, assignee_id: int | None) -> di
                 "assigneeId",
             )
     now = clock.now()
+    actor = principal.as_actor()
     async with transaction():
         if not await repository.update_request(row["id"], row["version"], {"assignee": assignee_id, "updated_at": now}):
-            raise _stale()
-        actor = principal.as_actor()
-        await repository.insert_event(
-            {
-                "request": row["id"],
-                "action": "assign",
-                "from_status": row["status"],
-                "to_status": row["status"],
-                "actor_id": actor.id,
-                "actor_label": actor.label,
-                "comment": f"assignee={assignee_id}",
-                "created_at": now,
-            }
-        )
+            raise stale_version(REQUEST)
+        await events.record(
+            actor, ENTITY, row["id"], "assign", comment=f"assignee={assignee_id}",
+            changes={"assignee": {"from": row["assignee"], "to": assignee_id}}, at=now,
+        )  # fmt: skip
         await audit.record(
             actor,
             "request.assign",
@@ -246,18 +220,21 @@ async def assign(principal: Principal, code: str, assignee_id: int | None) -> di
     return after
 
 
-async def add_staff_to_department(principal: Principal, account_id: int, department_code: str) -> list[int]:
-    access.require_admin(principal)
-    department = await catalog_repository.department_by_code(department_code.strip().upper())
-    if department is None:
-        raise not_found("phòng", "Department", "departmentCode")
-    if await repository.account_kind(account_id) != AccountKind.STAFF.value:
-        raise not_found("cán bộ", "Staff account", "accountId")
+async def add_staff_to_department(principal: Principal, account: object, department_code: str) -> list[int]:
+    require_admin(principal)
+    c = Checker()
+    account_id = c.check(parse_id, account, "accountId")
+    code = c.check(lookup_code, department_code, "departmentCode", 20)
+    c.done()
+    department_id = await departments.department_id(code)
+    if department_id is None:
+        raise not_found(departments.DEPARTMENT, "departmentCode")
+    person = await directory.person(account_id)
+    if person is None or not person.is_staff:
+        raise not_found(directory.STAFF_ACCOUNT, "accountId")
     async with transaction():
-        await repository.add_membership(account_id, department["id"])
-        await audit.record(
-            principal.as_actor(), "staff.department", "account", account_id, None, {"department": department["code"]}
-        )
+        await repository.add_membership(account_id, department_id)
+        await audit.record(principal.as_actor(), "staff.department", "account", account_id, None, {"department": code})
         return await repository.departments_of(account_id)
 
 
@@ -270,7 +247,7 @@ async def mark_overdue(principal: Principal | None = None) -> list[str]:
     with an apology, and notifies the customer. Idempotent: a flagged request is not flagged again.
     Run by operators (markOverdueRequests) or by `python -m app.cli mark-overdue` (cron)."""
     if principal is not None:
-        access.require_staff(principal)
+        access.require_operator(principal)
     actor = principal.as_actor() if principal is not None else Actor.system()
     today = clock.local_today()
     calendar = await calendar_around(today)
@@ -284,19 +261,8 @@ async def mark_overdue(principal: Principal | None = None) -> list[str]:
             async with transaction():
                 values = {"overdue": True, "promised_date": promised, "apology_note": note, "updated_at": now}
                 if not await repository.update_request(row["id"], row["version"], values):
-                    raise _stale()
-                await repository.insert_event(
-                    {
-                        "request": row["id"],
-                        "action": "overdue",
-                        "from_status": row["status"],
-                        "to_status": row["status"],
-                        "actor_id": actor.id,
-                        "actor_label": actor.label,
-                        "comment": note,
-                        "created_at": now,
-                    }
-                )
+                    raise stale_version(REQUEST)
+                await events.record(actor, ENTITY, row["id"], "overdue", comment=note, at=now)
                 await audit.record(
                     actor, "request.overdue", "service_request", row["code"], None, {"promised_date": promised}
                 )
@@ -306,5 +272,5 @@ async def mark_overdue(principal: Principal | None = None) -> list[str]:
         except DomainError:
             continue  # changed meanwhile: the next sweep sees it again
         flagged.append(row["code"])
-    await notifications.deliver(messages)
+    await outbox.deliver(messages)
     return flagged

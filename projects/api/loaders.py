@@ -6,6 +6,8 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from app import events
+from app.auth import directory
 from projects import repository
 
 
@@ -19,14 +21,20 @@ async def _milestones(keys: list[int]) -> list[list[dict[str, Any]]]:
     return [grouped.get(key, []) for key in keys]
 
 
+async def _people(kind: str, keys: list[int]) -> list[list[dict[str, Any]]]:
+    """Managers or partners of each project as account rows, ordered by e-mail (two queries)."""
+    ids = await repository.people_ids(kind, keys)
+    people = await directory.people([i for key in keys for i in ids.get(key, [])])
+    ordered = sorted(people.values(), key=lambda p: (p.email, p.id))
+    return [[p.as_row() for p in ordered if p.id in ids.get(key, [])] for key in keys]
+
+
 async def _managers(keys: list[int]) -> list[list[dict[str, Any]]]:
-    grouped = await repository.people_by_projects("manager", keys)
-    return [grouped.get(key, []) for key in keys]
+    return await _people("manager", keys)
 
 
 async def _partners(keys: list[int]) -> list[list[dict[str, Any]]]:
-    grouped = await repository.people_by_projects("partner", keys)
-    return [grouped.get(key, []) for key in keys]
+    return await _people("partner", keys)
 
 
 async def _dependencies(keys: list[int]) -> list[list[int]]:
@@ -39,13 +47,13 @@ async def _evidence(keys: list[int]) -> list[list[dict[str, Any]]]:
     return [grouped.get(key, []) for key in keys]
 
 
-async def _events(keys: list[int]) -> list[list[dict[str, Any]]]:
-    grouped = await repository.events_by_milestones(keys)
+async def _milestone_events(keys: list[int]) -> list[list[dict[str, Any]]]:
+    grouped = await events.histories("milestone", keys)
     return [grouped.get(key, []) for key in keys]
 
 
 async def _project_events(keys: list[int]) -> list[list[dict[str, Any]]]:
-    grouped = await repository.events_by_projects(keys)
+    grouped = await events.histories("project", keys)
     return [grouped.get(key, []) for key in keys]
 
 
@@ -57,5 +65,5 @@ class ProjectsLoaders:
         self.partners = DataLoader(load_fn=_partners)
         self.dependencies = DataLoader(load_fn=_dependencies)
         self.evidence = DataLoader(load_fn=_evidence)
-        self.events = DataLoader(load_fn=_events)
+        self.events = DataLoader(load_fn=_milestone_events)
         self.project_events = DataLoader(load_fn=_project_events)

@@ -5,50 +5,20 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from app.api.i18n import Language, use_language
 from app.api.pagination import Connection
-from catalog.api.queries import use_language
-from catalog.api.types import Language
-from projects import enums, portfolio
-from projects.api.types import (
-    Milestone,
-    PppStage,
-    Project,
-    ProjectHealth,
-    ProjectKind,
-    ProjectStatus,
-    ProjectVisibility,
-    PublicProject,
-)
-
-
-@strawberry.input(description="Portfolio filters; all given filters must match.")
-class ProjectFilter:
-    kinds: list[ProjectKind] | None = None  # type: ignore[valid-type]
-    stages: list[PppStage] | None = None  # type: ignore[valid-type]
-    statuses: list[ProjectStatus] | None = None  # type: ignore[valid-type]
-    department: str | None = strawberry.field(default=None, description="Owning department code, e.g. HTS.")
-    health: ProjectHealth | None = None  # type: ignore[valid-type]
-    visibility: ProjectVisibility | None = None  # type: ignore[valid-type]
-
-    def to_search(self) -> portfolio.PortfolioSearch:
-        return portfolio.PortfolioSearch(
-            kinds=tuple(enums.ProjectKind(k) for k in self.kinds or ()),
-            stages=tuple(enums.PppStage(s) for s in self.stages or ()),
-            statuses=tuple(enums.ProjectStatus(s) for s in self.statuses or ()),
-            department=self.department,
-            health=enums.Health(self.health) if self.health else None,
-            visibility=enums.Visibility(self.visibility) if self.visibility else None,
-        )
+from projects import portfolio
+from projects.api.types import Milestone, Project, PublicProject
 
 
 @strawberry.input(description="Filters of the public project list.")
-class PublicProjectFilter:
-    kinds: list[ProjectKind] | None = None  # type: ignore[valid-type]
-    stages: list[PppStage] | None = None  # type: ignore[valid-type]
-    statuses: list[ProjectStatus] | None = None  # type: ignore[valid-type]
+class PublicProjectFilter(portfolio.PublicSearch):
+    pass
 
-    def to_search(self) -> portfolio.PortfolioSearch:
-        return ProjectFilter(kinds=self.kinds, stages=self.stages, statuses=self.statuses).to_search()
+
+@strawberry.input(description="Portfolio filters; all given filters must match.")
+class ProjectFilter(portfolio.PortfolioSearch):
+    department: str | None = strawberry.field(default=None, description="Owning department code, e.g. HTS.")
 
 
 @strawberry.type
@@ -63,7 +33,7 @@ class ProjectsQuery:
         lang: Language | None = None,
     ) -> Connection[Project]:
         use_language(info, lang)
-        search = (filter or ProjectFilter()).to_search()
+        search = filter or portfolio.PortfolioSearch()
         page = await portfolio.list_projects(info.context.principal, search, first, after)
         return Connection.of(page, lambda row: Project(row=row))
 
@@ -97,7 +67,7 @@ class ProjectsQuery:
         lang: Language | None = None,
     ) -> Connection[PublicProject]:
         use_language(info, lang)
-        search = (filter or PublicProjectFilter()).to_search()
+        search = filter or portfolio.PublicSearch()
         page = await portfolio.public_projects(info.context.principal, search, first, after)
         return Connection.of(page, lambda row: PublicProject(row=row))
 

@@ -7,28 +7,43 @@ from datetime import date, datetime
 from typing import Any
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from app import clock
+from app.api.history import HistoryEvent, history
+from app.api.i18n import LocalizedText, localized
 from app.api.scalars import Vnd
 from app.errors import ValidationFailed
-from catalog.api.types import Department, LocalizedText, localized
+from catalog.api.types import Department
 from projects import enums, publish
+from projects.enums import (
+    Health,
+    MilestoneCode,
+    MilestoneStatus,
+    MilestoneType,
+    OcdsMilestoneStatus,
+    PppContractType,
+    PppStage,
+    ProjectKind,
+    ProjectStatus,
+    Visibility,
+)
+from projects.evidence import evidence_path
 from projects.health import MilestonePlan, expected_progress, milestone_health, project_health, project_slippage
 from projects.inputs import FULL_SHARE_BP, MAX_HISTORY
 from projects.ocds import ocds_status
 
-ProjectKind = strawberry.enum(enums.ProjectKind, description="PPP, digital transformation, R&D or infrastructure.")
-PppContractType = strawberry.enum(enums.PppContractType, description="PPP Law 64/2020/QH14 contract types.")
-PppStage = strawberry.enum(enums.PppStage, description="Stages of a PPP project, in order.")
-ProjectVisibility = strawberry.enum(enums.Visibility, name="ProjectVisibility")
-ProjectStatus = strawberry.enum(enums.ProjectStatus, description="OC4IDS project lifecycle.")
-MilestoneType = strawberry.enum(enums.MilestoneType, description="OCDS milestone type (with the PPP profile's).")
-MilestoneCode = strawberry.enum(enums.MilestoneCode, description="PPP profile milestone code.")
-MilestoneStatus = strawberry.enum(enums.MilestoneStatus, description="The center's milestone workflow.")
-OcdsMilestoneStatus = strawberry.enum(enums.OcdsMilestoneStatus, description="OCDS milestoneStatus (closed list).")
-ProjectHealth = strawberry.enum(enums.Health, name="ProjectHealth", description="See the README for the rule.")
+# The domain's enums are the GraphQL enums: registered once here with their names and descriptions.
+strawberry.enum(ProjectKind, description="PPP, digital transformation, R&D or infrastructure.")
+strawberry.enum(PppContractType, description="PPP Law 64/2020/QH14 contract types.")
+strawberry.enum(PppStage, description="Stages of a PPP project, in order.")
+strawberry.enum(Visibility, name="ProjectVisibility")
+strawberry.enum(ProjectStatus, description="OC4IDS project lifecycle.")
+strawberry.enum(MilestoneType, description="OCDS milestone type (with the PPP profile's).")
+strawberry.enum(MilestoneCode, description="PPP profile milestone code.")
+strawberry.enum(MilestoneStatus, description="The center's milestone workflow.")
+strawberry.enum(OcdsMilestoneStatus, description="OCDS milestoneStatus (closed list).")
+strawberry.enum(Health, name="ProjectHealth", description="See the README for the rule.")
 
 
 def recent(rows: list[dict[str, Any]], last: int) -> list[dict[str, Any]]:
@@ -99,7 +114,7 @@ class MilestoneEvidence:
     def download_path(self) -> str | None:
         if not self.row["stored_path"]:
             return None
-        return publish.evidence_path(self.row["project_code"], self.row["id"])
+        return evidence_path(self.row["project_code"], self.row["id"])
 
     @strawberry.field(description="The uploaded file's name as sent; empty for links.")
     def filename(self) -> str:
@@ -120,72 +135,6 @@ class MilestoneEvidence:
     @strawberry.field
     def added_at(self) -> datetime:
         return self.row["added_at"]
-
-
-@strawberry.type(description="One change of a milestone: who, when, what and why.")
-class MilestoneEvent:
-    row: strawberry.Private[dict[str, Any]]
-
-    @strawberry.field
-    def at(self) -> datetime:
-        return self.row["at"]
-
-    @strawberry.field
-    def actor(self) -> str:
-        return str(self.row["actor_label"])
-
-    @strawberry.field
-    def action(self) -> str:
-        return str(self.row["action"])
-
-    @strawberry.field
-    def from_status(self) -> MilestoneStatus | None:  # type: ignore[valid-type]
-        return enums.MilestoneStatus(self.row["from_status"]) if self.row["from_status"] else None
-
-    @strawberry.field
-    def to_status(self) -> MilestoneStatus | None:  # type: ignore[valid-type]
-        return enums.MilestoneStatus(self.row["to_status"]) if self.row["to_status"] else None
-
-    @strawberry.field
-    def comment(self) -> str:
-        return str(self.row["comment"])
-
-    @strawberry.field
-    def changes(self) -> JSON:
-        return self.row["changes"]
-
-
-@strawberry.type(description="One change of a project: who, when, what and why.")
-class ProjectEvent:
-    row: strawberry.Private[dict[str, Any]]
-
-    @strawberry.field
-    def at(self) -> datetime:
-        return self.row["at"]
-
-    @strawberry.field
-    def actor(self) -> str:
-        return str(self.row["actor_label"])
-
-    @strawberry.field
-    def action(self) -> str:
-        return str(self.row["action"])
-
-    @strawberry.field
-    def from_status(self) -> ProjectStatus | None:  # type: ignore[valid-type]
-        return enums.ProjectStatus(self.row["from_status"]) if self.row["from_status"] else None
-
-    @strawberry.field
-    def to_status(self) -> ProjectStatus | None:  # type: ignore[valid-type]
-        return enums.ProjectStatus(self.row["to_status"]) if self.row["to_status"] else None
-
-    @strawberry.field
-    def comment(self) -> str:
-        return str(self.row["comment"])
-
-    @strawberry.field
-    def changes(self) -> JSON:
-        return self.row["changes"]
 
 
 @strawberry.type(description="A milestone as staff see it.")
@@ -209,11 +158,11 @@ class Milestone:
         return LocalizedText(vi=self.row["title_vi"], en=self.row["title_en"])
 
     @strawberry.field
-    def type(self) -> MilestoneType:  # type: ignore[valid-type]
+    def type(self) -> MilestoneType:
         return enums.MilestoneType(self.row["type"])
 
     @strawberry.field
-    def code(self) -> MilestoneCode | None:  # type: ignore[valid-type]
+    def code(self) -> MilestoneCode | None:
         return enums.MilestoneCode(self.row["code"]) if self.row["code"] else None
 
     @strawberry.field
@@ -249,7 +198,7 @@ class Milestone:
         return expected_progress(self.row["planned_start"], self.row["due_date"], clock.local_today())
 
     @strawberry.field
-    def health(self) -> ProjectHealth:  # type: ignore[valid-type]
+    def health(self) -> Health:
         return milestone_health(MilestonePlan.of(self.row), clock.local_today())
 
     @strawberry.field
@@ -266,7 +215,7 @@ class Milestone:
         return Vnd(_total(project) * int(self.row["share_bp"]) // FULL_SHARE_BP)
 
     @strawberry.field
-    def status(self) -> MilestoneStatus:  # type: ignore[valid-type]
+    def status(self) -> MilestoneStatus:
         return enums.MilestoneStatus(self.row["status"])
 
     @strawberry.field(description="Why it was returned, blocked or cancelled.")
@@ -274,7 +223,7 @@ class Milestone:
         return str(self.row["status_reason"])
 
     @strawberry.field(description="The status published in OCDS.")
-    def ocds_status(self) -> OcdsMilestoneStatus:  # type: ignore[valid-type]
+    def ocds_status(self) -> OcdsMilestoneStatus:
         row = self.row
         return ocds_status(enums.MilestoneStatus(row["status"]), row["due_date"], row["progress"], clock.local_today())
 
@@ -288,9 +237,9 @@ class Milestone:
         return [MilestoneEvidence(row=r) for r in await info.context.loaders.projects.evidence.load(self.row["id"])]
 
     @strawberry.field(description="Changes, oldest first: the most recent `last` of them (at most 200).")
-    async def history(self, info: Info, last: int = MAX_HISTORY) -> list[MilestoneEvent]:
+    async def history(self, info: Info, last: int = MAX_HISTORY) -> list[HistoryEvent]:
         rows = await info.context.loaders.projects.events.load(self.row["id"])
-        return [MilestoneEvent(row=r) for r in recent(rows, last)]
+        return history(recent(rows, last))
 
     @strawberry.field(description="Increases with every change; give it back to change it (optimistic concurrency).")
     def version(self) -> int:
@@ -326,15 +275,15 @@ class Project:
         return localized(info, self.row, "description")
 
     @strawberry.field
-    def kind(self) -> ProjectKind:  # type: ignore[valid-type]
+    def kind(self) -> ProjectKind:
         return enums.ProjectKind(self.row["kind"])
 
     @strawberry.field
-    def ppp_contract_type(self) -> PppContractType | None:  # type: ignore[valid-type]
+    def ppp_contract_type(self) -> PppContractType | None:
         return enums.PppContractType(self.row["ppp_contract_type"]) if self.row["ppp_contract_type"] else None
 
     @strawberry.field
-    def ppp_stage(self) -> PppStage | None:  # type: ignore[valid-type]
+    def ppp_stage(self) -> PppStage | None:
         return enums.PppStage(self.row["ppp_stage"]) if self.row["ppp_stage"] else None
 
     @strawberry.field
@@ -366,11 +315,11 @@ class Project:
         return self.row["planned_end"]
 
     @strawberry.field
-    def visibility(self) -> ProjectVisibility:  # type: ignore[valid-type]
+    def visibility(self) -> Visibility:
         return enums.Visibility(self.row["visibility"])
 
     @strawberry.field
-    def status(self) -> ProjectStatus:  # type: ignore[valid-type]
+    def status(self) -> ProjectStatus:
         return enums.ProjectStatus(self.row["status"])
 
     @strawberry.field(description="Increases with every change; give it back to change it (optimistic concurrency).")
@@ -398,7 +347,7 @@ class Project:
         return [Milestone(row=r) for r in await info.context.loaders.projects.milestones.load(self.row["id"])]
 
     @strawberry.field(description="On track, at risk or late, from dates and progress (rule in the README).")
-    async def health(self, info: Info) -> ProjectHealth:  # type: ignore[valid-type]
+    async def health(self, info: Info) -> Health:
         rows = await info.context.loaders.projects.milestones.load(self.row["id"])
         return project_health(_plans(rows), clock.local_today())
 
@@ -415,9 +364,9 @@ class Project:
         description="Changes of the project itself (its milestones have their own), oldest first: "
         "the most recent `last` of them (at most 200)."
     )
-    async def history(self, info: Info, last: int = MAX_HISTORY) -> list[ProjectEvent]:
+    async def history(self, info: Info, last: int = MAX_HISTORY) -> list[HistoryEvent]:
         rows = await info.context.loaders.projects.project_events.load(self.row["id"])
-        return [ProjectEvent(row=r) for r in recent(rows, last)]
+        return history(recent(rows, last))
 
     @strawberry.field(description="The SVG Gantt chart (same credentials as this request).")
     def gantt_url(self) -> str:
@@ -437,11 +386,11 @@ class PublicMilestone:
         return localized(info, self.row, "title")
 
     @strawberry.field
-    def type(self) -> MilestoneType:  # type: ignore[valid-type]
+    def type(self) -> MilestoneType:
         return enums.MilestoneType(self.row["type"])
 
     @strawberry.field
-    def code(self) -> MilestoneCode | None:  # type: ignore[valid-type]
+    def code(self) -> MilestoneCode | None:
         return enums.MilestoneCode(self.row["code"]) if self.row["code"] else None
 
     @strawberry.field
@@ -461,7 +410,7 @@ class PublicMilestone:
         return int(self.row["progress"])
 
     @strawberry.field(description="OCDS status: scheduled, met, notMet or partiallyMet.")
-    def status(self) -> OcdsMilestoneStatus:  # type: ignore[valid-type]
+    def status(self) -> OcdsMilestoneStatus:
         row = self.row
         return ocds_status(enums.MilestoneStatus(row["status"]), row["due_date"], row["progress"], clock.local_today())
 
@@ -487,15 +436,15 @@ class PublicProject:
         return localized(info, self.row, "description")
 
     @strawberry.field
-    def kind(self) -> ProjectKind:  # type: ignore[valid-type]
+    def kind(self) -> ProjectKind:
         return enums.ProjectKind(self.row["kind"])
 
     @strawberry.field
-    def ppp_contract_type(self) -> PppContractType | None:  # type: ignore[valid-type]
+    def ppp_contract_type(self) -> PppContractType | None:
         return enums.PppContractType(self.row["ppp_contract_type"]) if self.row["ppp_contract_type"] else None
 
     @strawberry.field
-    def ppp_stage(self) -> PppStage | None:  # type: ignore[valid-type]
+    def ppp_stage(self) -> PppStage | None:
         return enums.PppStage(self.row["ppp_stage"]) if self.row["ppp_stage"] else None
 
     @strawberry.field
@@ -527,11 +476,11 @@ class PublicProject:
         return self.row["planned_end"]
 
     @strawberry.field
-    def status(self) -> ProjectStatus:  # type: ignore[valid-type]
+    def status(self) -> ProjectStatus:
         return enums.ProjectStatus(self.row["status"])
 
     @strawberry.field
-    async def health(self, info: Info) -> ProjectHealth:  # type: ignore[valid-type]
+    async def health(self, info: Info) -> Health:
         rows = await info.context.loaders.projects.milestones.load(self.row["id"])
         return project_health(_plans(rows), clock.local_today())
 

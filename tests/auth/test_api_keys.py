@@ -184,15 +184,22 @@ async def test_a_revoked_key_is_refused_at_once(client: Api, admin: str, frozen_
     assert await snapshot() == before
 
 
-@pytest.mark.parametrize("key_id", ["999", "abc", "-1", "1" * 30])
-async def test_revoking_an_unknown_key(client: Api, admin: str, key_id: str) -> None:
+@pytest.mark.parametrize(
+    ("key_id", "expected"),
+    [
+        ("999", ("id", "NOT_FOUND", "Không tìm thấy khóa API.", "API key not found.")),
+        ("abc", ("id", "INVALID_ID", "Mã định danh không hợp lệ.", "The id is not valid.")),
+        ("-1", ("id", "INVALID_ID", "Mã định danh không hợp lệ.", "The id is not valid.")),
+        ("1" * 30, ("id", "INVALID_ID", "Mã định danh không hợp lệ.", "The id is not valid.")),
+        ("¹", ("id", "INVALID_ID", "Mã định danh không hợp lệ.", "The id is not valid.")),
+    ],
+)
+async def test_revoking_an_unknown_key(client: Api, admin: str, key_id: str, expected: tuple[str, ...]) -> None:
     await create_key(client, admin, ["CATALOG_READ"])
     before = await snapshot()
     payload = (await client.gql(REVOKE_API_KEY, {"id": key_id}, token=admin)).data["revokeApiKey"]
     assert (payload["key"], payload["apiKey"]) == (None, None)
-    assert [(e["field"], e["code"], e["messageVi"], e["messageEn"]) for e in payload["errors"]] == [
-        ("id", "NOT_FOUND", "Không tìm thấy khóa API.", "API key not found.")
-    ]
+    assert [(e["field"], e["code"], e["messageVi"], e["messageEn"]) for e in payload["errors"]] == [expected]
     assert await snapshot() == before
 
 

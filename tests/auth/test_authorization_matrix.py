@@ -24,6 +24,7 @@ from catalog.requests.tables import ServiceRequest
 from catalog.tables import Category, Department, Service
 from projects.tables import Milestone, Project
 from tests.auth.helpers import AUDIT_EVENTS, account_id, create_key, snapshot, top_level_refusal
+from tests.requests.helpers import guest_link
 from tests.support import PASSWORD, Api, empty_database
 
 A = None  # allowed
@@ -48,44 +49,45 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     #                       anonymous citizen business operator finance project_mgr catalog_mgr admin partner_key
     "signUp":               (A,       A,      A,       A,       A,      A,          A,          A,    A),
     "signIn":               (A,       A,      A,       A,       A,      A,          A,          A,    A),
-    "signOut":              (U,       A,      A,       A,       A,      A,          A,          A,    U),
-    "createStaffAccount":   (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "grantRole":            (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "revokeRole":           (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "createApiKey":         (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "revokeApiKey":         (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "createService":        (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "updateService":        (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "publishService":       (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "retireService":        (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "addPlan":              (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "updatePlan":           (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "retirePlan":           (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "reactivatePlan":       (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "schedulePriceChange":  (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "cancelPriceChange":    (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "createCategory":       (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "updateCategory":       (U,       F,      F,       F,       F,      F,          A,          A,    U),
-    "deleteCategory":       (U,       F,      F,       F,       F,      F,          A,          A,    U),
+    "signOut":              (U,       A,      A,       A,       A,      A,          A,          A,    F),
+    "createStaffAccount":   (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "grantRole":            (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "revokeRole":           (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "createApiKey":         (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "revokeApiKey":         (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "createService":        (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "updateService":        (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "publishService":       (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "retireService":        (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "addPlan":              (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "updatePlan":           (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "retirePlan":           (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "reactivatePlan":       (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "schedulePriceChange":  (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "cancelPriceChange":    (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "createCategory":       (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "updateCategory":       (U,       F,      F,       F,       F,      F,          A,          A,    F),
+    "deleteCategory":       (U,       F,      F,       F,       F,      F,          A,          A,    F),
     # departments are the center's organisation: admins only
-    "createDepartment":     (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "updateDepartment":     (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "createProject":        (U,       F,      F,       F,       F,      F,          F,          A,    U),
-    "setProjectManagers":   (U,       F,      F,       F,       F,      F,          F,          A,    U),
+    "createDepartment":     (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "updateDepartment":     (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "createProject":        (U,       F,      F,       F,       F,      F,          F,          A,    F),
+    "setProjectManagers":   (U,       F,      F,       F,       F,      F,          F,          A,    F),
     # the project manager here manages the project (one who does not gets NOT_MANAGER_OF_PROJECT: tests/projects)
-    "updateProject":        (U,       F,      F,       F,       F,      A,          F,          A,    U),
-    "moveProject":          (U,       F,      F,       F,       F,      A,          F,          A,    U),
-    "addMilestone":         (U,       F,      F,       F,       F,      A,          F,          A,    U),
-    "updateMilestone":      (U,       F,      F,       F,       F,      A,          F,          A,    U),
-    "moveMilestone":        (U,       F,      F,       F,       F,      A,          F,          A,    U),
+    "updateProject":        (U,       F,      F,       F,       F,      A,          F,          A,    F),
+    "moveProject":          (U,       F,      F,       F,       F,      A,          F,          A,    F),
+    "addMilestone":         (U,       F,      F,       F,       F,      A,          F,          A,    F),
+    "updateMilestone":      (U,       F,      F,       F,       F,      A,          F,          A,    F),
+    "moveMilestone":        (U,       F,      F,       F,       F,      A,          F,          A,    F),
     # service requests: the operator here works in the service's department (one from another department
-    # gets NOT_YOUR_DEPARTMENT: tests/requests). Partner keys get FORBIDDEN here, UNAUTHENTICATED elsewhere.
+    # gets NOT_YOUR_DEPARTMENT: tests/requests). Partner keys never write (FORBIDDEN, as everywhere).
     "submitServiceRequest":     (A,   A,      A,       F,       F,      F,          F,          F,    F),
     "transitionServiceRequest": (U,   F,      F,       A,       F,      F,          F,          A,    F),
     "resubmitServiceRequest":   (U,   A,      NF,      F,       F,      F,          F,          F,    F),
-    # a guest's request, proved by receipt code + contact: anyone but staff and partner keys
+    # a guest's request, through the secret link e-mailed to the guest: anyone holding it but staff and keys
     "cancelServiceRequestAsGuest":   (A,   A,      A,       F,       F,      F,          F,          F,    F),
     "resubmitServiceRequestAsGuest": (A,   A,      A,       F,       F,      F,          F,          F,    F),
+    "recordCounterSupplement":  (U,   F,      F,       A,       F,      F,          F,          A,    F),
     "assignServiceRequest":     (U,   F,      F,       A,       F,      F,          F,          A,    F),
     "markOverdueRequests":      (U,   F,      F,       A,       F,      F,          F,          A,    F),
     "addStaffToDepartment":     (U,   F,      F,       F,       F,      F,          F,          A,    F),
@@ -93,9 +95,9 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "removeWorkingDayOverride": (U,   F,      F,       F,       F,      F,          F,          A,    F),
 }
 # fmt: on
-REQUESTS = {name for name in MATRIX if "Request" in name or name.endswith(("Department", "Override"))}
-REQUESTS -= {"createDepartment", "updateDepartment"}  # catalog edits (UNAUTHENTICATED for keys), not the desk's
-GUEST_STEPS = {"cancelServiceRequestAsGuest", "resubmitServiceRequestAsGuest"}  # recorded as GUEST when anonymous
+REQUESTS = {name for name in MATRIX if "Request" in name or name.endswith(("Department", "Override", "Supplement"))}
+REQUESTS -= {"createDepartment", "updateDepartment"}  # catalog edits, not the desk's
+GUEST_STEPS = {"cancelServiceRequestAsGuest", "resubmitServiceRequestAsGuest"}  # recorded as the guest
 
 # What an allowed call adds to the audit log.
 AUDITED: dict[str, list[str]] = {
@@ -134,6 +136,7 @@ AUDITED: dict[str, list[str]] = {
     "resubmitServiceRequest": ["request.resubmit"],
     "cancelServiceRequestAsGuest": ["request.cancel"],
     "resubmitServiceRequestAsGuest": ["request.resubmit"],
+    "recordCounterSupplement": ["request.resubmit"],
     "assignServiceRequest": ["request.assign"],
     "markOverdueRequests": ["request.overdue"],
     "addStaffToDepartment": ["staff.department"],
@@ -166,24 +169,27 @@ WRITES: dict[str, set[str]] = {
     "deleteCategory": {"category"},
     "createDepartment": {"department"},
     "updateDepartment": {"department"},
-    "createProject": {"project", "project_event"},
-    "setProjectManagers": {"project", "project_manager", "project_event"},
-    "updateProject": {"project", "project_event"},
-    "moveProject": {"project", "project_event"},
-    "addMilestone": {"milestone", "project_event"},
-    "updateMilestone": {"milestone", "project_event"},
-    "moveMilestone": {"milestone", "project_event"},
-    "submitServiceRequest": {"service_request", "request_event", "receipt_counter", "notification"},
-    "transitionServiceRequest": {"service_request", "request_event", "notification"},
-    "resubmitServiceRequest": {"service_request", "request_event"},
-    "cancelServiceRequestAsGuest": {"service_request", "request_event", "notification"},
-    "resubmitServiceRequestAsGuest": {"service_request", "request_event"},
-    "assignServiceRequest": {"service_request", "request_event"},
-    "markOverdueRequests": {"service_request", "request_event", "notification"},
+    "createProject": {"project", "history_event"},
+    "setProjectManagers": {"project", "project_manager", "history_event"},
+    "updateProject": {"project", "history_event"},
+    "moveProject": {"project", "history_event"},
+    "addMilestone": {"milestone", "history_event"},
+    "updateMilestone": {"milestone", "history_event"},
+    "moveMilestone": {"milestone", "history_event"},
+    "submitServiceRequest": {"service_request", "history_event", "number_sequence", "outbox_message"},
+    "transitionServiceRequest": {"service_request", "history_event", "outbox_message"},
+    "resubmitServiceRequest": {"service_request", "history_event"},
+    "cancelServiceRequestAsGuest": {"service_request", "history_event", "outbox_message", "guest_link"},
+    "resubmitServiceRequestAsGuest": {"service_request", "history_event", "guest_link"},
+    "recordCounterSupplement": {"service_request", "history_event", "outbox_message"},
+    "assignServiceRequest": {"service_request", "history_event"},
+    "markOverdueRequests": {"service_request", "history_event", "outbox_message"},
     "addStaffToDepartment": {"staff_department"},
     "setWorkingDayOverride": {"working_day_override"},
     "removeWorkingDayOverride": {"working_day_override"},
 }
+# What differs when the caller is a guest: a guest's receipt carries a secret link.
+WRITES_AS_GUEST: dict[str, set[str]] = {"submitServiceRequest": WRITES["submitServiceRequest"] | {"guest_link"}}
 
 STAFF = {
     "operator": ("van.hanh@ttcntt.vn", Role.OPERATOR),
@@ -231,8 +237,9 @@ DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "submitServiceRequest": (f"mutation ($input: SubmitRequestInput!) {{ submitServiceRequest(input: $input) {{ request {{ code }} {ERR} }} }}", ("request",)),
     "transitionServiceRequest": (f"mutation ($code: String!, $action: RequestAction!, $comment: String) {{ transitionServiceRequest(code: $code, action: $action, comment: $comment) {{ request {{ code status }} {ERR} }} }}", ("request",)),
     "resubmitServiceRequest": (f"mutation ($code: String!) {{ resubmitServiceRequest(code: $code, comment: \"Đã bổ sung\") {{ request {{ code status }} {ERR} }} }}", ("request",)),
-    "cancelServiceRequestAsGuest": (f"mutation ($code: String!, $contact: String!) {{ cancelServiceRequestAsGuest(code: $code, contact: $contact, comment: \"Hủy\") {{ request {{ code status }} {ERR} }} }}", ("request",)),
-    "resubmitServiceRequestAsGuest": (f"mutation ($code: String!, $contact: String!) {{ resubmitServiceRequestAsGuest(code: $code, contact: $contact, comment: \"Đã bổ sung\") {{ request {{ code status }} {ERR} }} }}", ("request",)),
+    "cancelServiceRequestAsGuest": (f"mutation ($token: String!) {{ cancelServiceRequestAsGuest(token: $token, comment: \"Hủy\") {{ request {{ code status }} {ERR} }} }}", ("request",)),
+    "resubmitServiceRequestAsGuest": (f"mutation ($token: String!) {{ resubmitServiceRequestAsGuest(token: $token, comment: \"Đã bổ sung\") {{ request {{ code status }} {ERR} }} }}", ("request",)),
+    "recordCounterSupplement": (f"mutation ($code: String!) {{ recordCounterSupplement(code: $code, comment: \"Khách mang tới\") {{ request {{ code status }} {ERR} }} }}", ("request",)),
     "assignServiceRequest": (f"mutation ($code: String!, $id: ID) {{ assignServiceRequest(code: $code, assigneeId: $id) {{ request {{ code }} {ERR} }} }}", ("request",)),
     "markOverdueRequests": (f"mutation {{ markOverdueRequests {{ codes {ERR} }} }}", ("codes",)),
     "addStaffToDepartment": (f"mutation ($id: ID!, $department: String!) {{ addStaffToDepartment(accountId: $id, departmentCode: $department) {{ departmentIds {ERR} }} }}", ("departmentIds",)),
@@ -479,9 +486,11 @@ async def variables_of(name: str, world: World, caller: str) -> dict[str, Any]:
         case "resubmitServiceRequest":
             return {"code": world.ids["R2"]}
         case "cancelServiceRequestAsGuest":
-            return {"code": world.ids["G1"], "contact": "hoa@example.vn"}
+            return {"token": await guest_link(world.ids["G1"])}
         case "resubmitServiceRequestAsGuest":
-            return {"code": world.ids["G2"], "contact": "0912345678"}
+            return {"token": await guest_link(world.ids["G2"])}
+        case "recordCounterSupplement":
+            return {"code": world.ids["R2"]}
         case "assignServiceRequest":
             return {"code": world.ids["R1"], "id": world.ids["operator"]}
         case "markOverdueRequests":
@@ -513,13 +522,14 @@ async def check_call(client: Api, world: World, name: str, caller: str) -> list[
         new_events = after["audit_event"][len(before["audit_event"]) :]
         if payload["errors"] != [] or not all(results):
             problems.append(f"refused: {payload}")
-        if changed_tables(before, after) - {"audit_event"} != WRITES[name]:
+        writes = WRITES_AS_GUEST.get(name, WRITES[name]) if caller == "anonymous" else WRITES[name]
+        if changed_tables(before, after) - {"audit_event"} != writes:
             problems.append(f"wrote {sorted(changed_tables(before, after))}")
         if [e["action"] for e in new_events] != AUDITED[name]:
             problems.append(f"audited {[e['action'] for e in new_events]}")
-        actor = (
-            GUEST if caller == "anonymous" and name in GUEST_STEPS | {"submitServiceRequest"} else world.actors[caller]
-        )
+        # a guest's submission, and any step through a guest's link, is the guest's
+        guest = name in GUEST_STEPS or (caller == "anonymous" and name == "submitServiceRequest")
+        actor = GUEST if guest else world.actors[caller]
         if any(e["actor_label"] != actor for e in new_events):
             problems.append(f"audited as {[e['actor_label'] for e in new_events]}")
         if after["audit_event"][: len(before["audit_event"])] != before["audit_event"]:
@@ -585,12 +595,12 @@ def test_the_matrix_follows_the_rules() -> None:
         if name not in public:
             assert outcome["anonymous"] == U, name
         if name not in {"signUp", "signIn"}:
-            assert outcome["partner_key"] == (F if name in REQUESTS else U), name
+            assert outcome["partner_key"] == F, name  # one rule for partner keys: they never write
         if name not in customers_only | public - {"signUp", "signIn"}:
             assert outcome["admin"] is None, name
         if name not in public | customers_only | {"signOut"}:
             assert outcome["citizen"] == outcome["business"] == F, name
-    assert len(REQUESTS) == 10
+    assert len(REQUESTS) == 11
 
 
 # --- queries that need a role ---
@@ -614,7 +624,7 @@ AUDIT_READERS: dict[str | None, set[str]] = {
 
 
 def refusal_code(caller: str) -> str:
-    return U if caller in ("anonymous", "partner_key") else F
+    return U if caller == "anonymous" else F
 
 
 async def test_role_queries(client: Api, frozen: None) -> None:

@@ -219,15 +219,22 @@ async def test_roles_are_for_staff_only(client: Api, admin: str) -> None:
     assert await snapshot() == before
 
 
-@pytest.mark.parametrize("target", ["9999", "abc", "-5", "1" * 20, ""])
-async def test_roles_of_an_unknown_account(client: Api, admin: str, target: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("9999", ("accountId", "NOT_FOUND", "Account not found.")),
+        ("abc", ("accountId", "INVALID_ID", "The id is not valid.")),
+        ("-5", ("accountId", "INVALID_ID", "The id is not valid.")),
+        ("1" * 20, ("accountId", "INVALID_ID", "The id is not valid.")),
+        ("", ("accountId", "INVALID_ID", "The id is not valid.")),
+    ],
+)
+async def test_roles_of_an_unknown_account(client: Api, admin: str, target: str, expected: tuple[str, ...]) -> None:
     before = await snapshot()
     for change in (grant, revoke):
         payload = await change(client, admin, target, "OPERATOR")
         assert payload["account"] is None
-        assert [(e["field"], e["code"], e["messageEn"]) for e in payload["errors"]] == [
-            ("accountId", "NOT_FOUND", "Account not found.")
-        ]
+        assert [(e["field"], e["code"], e["messageEn"]) for e in payload["errors"]] == [expected]
     assert await snapshot() == before
 
 

@@ -116,7 +116,7 @@ async def test_business_signs_up_with_a_tax_code(client: Api, tax_code: str, sto
     assert {k: v for k, v in payload["account"].items() if k != "id"} == {
         "email": "ketoan@hacthanh.vn",
         "fullName": "Lê Thị Bình",
-        "phone": "+84912345678",
+        "phone": "0912345678",  # +84 is stored in national form: one number, one spelling
         "kind": "CUSTOMER",
         "customerKind": "BUSINESS",
         "citizenId": None,
@@ -379,10 +379,11 @@ async def test_invalid_phones_are_refused(client: Api, phone: str) -> None:
     [
         (None, ""),
         ("0912345678", "0912345678"),  # mobile: 10 digits
-        ("+84 912 345 678", "+84912345678"),
+        ("+84 912 345 678", "0912345678"),
         ("0237.3852.888", "02373852888"),  # Thanh Hóa landline: 11 digits since 2017
         ("024 3825 1234", "02438251234"),  # Hà Nội landline
-        ("+84 237 3852 888", "+842373852888"),
+        ("+84 237 3852 888", "02373852888"),
+        ("+1 202 555 0143", "+12025550143"),  # abroad: E.164
     ],
 )
 async def test_phone_is_optional_and_compacted(client: Api, phone: str | None, stored: str) -> None:
@@ -394,8 +395,10 @@ async def test_phone_is_optional_and_compacted(client: Api, phone: str | None, s
 async def test_phone_error_texts(client: Api) -> None:
     [error] = (await sign_up(client, citizen_input("an@example.vn", phone="12345")))["errors"]
     assert (error["messageVi"], error["messageEn"]) == (
-        "Số điện thoại không hợp lệ (di động 10 chữ số, cố định 11 chữ số, bắt đầu bằng 0 hoặc +84).",
-        "The phone number is not valid (10 digits for a mobile, 11 for a landline, starting with 0 or +84).",
+        "Số điện thoại không hợp lệ (di động 10 chữ số, cố định 11 chữ số, bắt đầu bằng 0 hoặc +84; "
+        "số nước ngoài bắt đầu bằng + và mã nước).",
+        "The phone number is not valid (a Vietnamese mobile has 10 digits, a landline 11, starting with 0 "
+        "or +84; a foreign number starts with + and its country code).",
     )
 
 

@@ -385,7 +385,7 @@ async def test_only_catalog_managers_edit_categories(client: Api, catalog: dict[
     ]
     callers: list[tuple[str | None, dict[str, str] | None, str]] = [
         (None, None, "UNAUTHENTICATED"),
-        (None, partner, "UNAUTHENTICATED"),  # a partner key is no signed-in account, as for services
+        (None, partner, "FORBIDDEN"),  # a partner key reads within its scopes and never edits (app.guards)
         (customer, None, "FORBIDDEN"),
         (business, None, "FORBIDDEN"),
         (operator, None, "FORBIDDEN"),
@@ -591,7 +591,7 @@ async def test_department_refusals_change_nothing(client: Api, catalog: dict[str
     for document, variables, expected in cases:
         assert refusal(await client.gql(document, variables, admin), names[document]) == expected, variables
     # departments are the center's organisation: catalog managers, like every other caller but admins, are refused
-    callers = [(None, None, "UNAUTHENTICATED"), (None, partner, "UNAUTHENTICATED"), (customer, None, "FORBIDDEN"),
+    callers = [(None, None, "UNAUTHENTICATED"), (None, partner, "FORBIDDEN"), (customer, None, "FORBIDDEN"),
                (operator, None, "FORBIDDEN"), (manager, None, "FORBIDDEN")]  # fmt: skip
     for token, headers, code in callers:
         for document, name in names.items():

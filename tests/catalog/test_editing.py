@@ -6,8 +6,8 @@ import asyncio
 from typing import Any
 
 from app.auth.enums import Role
-from catalog.enums import ServiceStatus
-from catalog.states import SERVICE_TRANSITIONS
+from catalog.enums import ServiceAction, ServiceStatus
+from catalog.states import SERVICE_LIFECYCLE
 from catalog.tables import Service
 from tests.catalog import helpers as h
 from tests.catalog.helpers import CREATE_SERVICE, PUBLISH, RETIRE, SERVICES, UPDATE_SERVICE, codes, snapshot
@@ -228,9 +228,9 @@ async def test_update_service(client: Api, catalog: dict[str, int], manager: str
         {
             "field": "version",
             "code": "STALE_VERSION",
-            "message": "Dịch vụ đã được người khác sửa. Hãy tải lại rồi thử lại.",
-            "messageVi": "Dịch vụ đã được người khác sửa. Hãy tải lại rồi thử lại.",
-            "messageEn": "The service was changed by someone else. Reload and try again.",
+            "message": "Dịch vụ vừa được người khác thay đổi; hãy tải lại rồi thử lại.",
+            "messageVi": "Dịch vụ vừa được người khác thay đổi; hãy tải lại rồi thử lại.",
+            "messageEn": "The service was changed by someone else; reload it and try again.",
         }
     ]
     refusals = [
@@ -332,7 +332,10 @@ async def test_publish_and_retire(client: Api, catalog: dict[str, int], manager:
     before = await snapshot()
     again = await client.gql(PUBLISH, {"code": "LIFE-01", "version": 2}, manager)
     assert again.data["publishService"]["errors"][0]["code"] == "INVALID_TRANSITION"
-    assert again.data["publishService"]["errors"][0]["messageEn"] == "A service cannot go from published to published."
+    assert (
+        again.data["publishService"]["errors"][0]["messageEn"]
+        == "A service that is 'published' cannot take the step 'publish'."
+    )
     old = await client.gql(RETIRE, {"code": "LIFE-01", "version": 1}, manager)
     assert [e["code"] for e in old.data["retireService"]["errors"]] == ["STALE_VERSION"]
     assert await snapshot() == before
@@ -348,11 +351,11 @@ async def test_publish_and_retire(client: Api, catalog: dict[str, int], manager:
     before = await snapshot()
     twice = await client.gql(RETIRE, {"code": "LIFE-01", "version": 3}, manager)
     assert [(e["field"], e["code"], e["messageEn"]) for e in twice.data["retireService"]["errors"]] == [
-        ("status", "INVALID_TRANSITION", "A service cannot go from retired to retired.")
+        ("status", "INVALID_TRANSITION", "A service that is 'retired' cannot take the step 'retire'.")
     ]
     assert (
         twice.data["retireService"]["errors"][0]["messageVi"]
-        == "Không thể chuyển dịch vụ từ trạng thái retired sang retired."
+        == "Dịch vụ đang ở trạng thái 'retired' không thể thực hiện bước 'retire'."
     )
     assert await snapshot() == before
     # a retired service may be published again
@@ -367,9 +370,9 @@ async def test_publish_and_retire(client: Api, catalog: dict[str, int], manager:
 
 def test_the_transition_table() -> None:
     # the lifecycle is exactly this; pairs outside it (e.g. retired -> retired) are refused above
-    assert SERVICE_TRANSITIONS == {
-        (ServiceStatus.DRAFT, ServiceStatus.PUBLISHED): "publish",
-        (ServiceStatus.DRAFT, ServiceStatus.RETIRED): "retire",
-        (ServiceStatus.PUBLISHED, ServiceStatus.RETIRED): "retire",
-        (ServiceStatus.RETIRED, ServiceStatus.PUBLISHED): "publish",
+    assert {(s.source, s.action, s.target) for s in SERVICE_LIFECYCLE.steps} == {
+        (ServiceStatus.DRAFT, ServiceAction.PUBLISH, ServiceStatus.PUBLISHED),
+        (ServiceStatus.DRAFT, ServiceAction.RETIRE, ServiceStatus.RETIRED),
+        (ServiceStatus.PUBLISHED, ServiceAction.RETIRE, ServiceStatus.RETIRED),
+        (ServiceStatus.RETIRED, ServiceAction.PUBLISH, ServiceStatus.PUBLISHED),
     }

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from app import clock
 from app.auth import service as auth
-from app.vat import VatRate, vat_amount
+from app.money import VatRate, vat_amount
 from catalog.pricing import price_history, price_in_force, scheduled_prices
 from catalog.tables import PlanPrice
 from tests.catalog import helpers as h
@@ -168,7 +168,7 @@ async def test_scheduled_price_changes_never_rewrite_history(
     ) == [("planId", "NOT_FOUND")]
     assert plan_errors(
         await client.gql(SCHEDULE, {"planId": "abc", "price": price(1)}, manager), "schedulePriceChange"
-    ) == [("planId", "NOT_FOUND")]
+    ) == [("planId", "INVALID_ID")]
     assert await snapshot() == before
     # when a change is scheduled for next month
     body = (

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from app import clock
 from app.audit.tables import AuditEvent
-from app.vat import VatRate
+from app.money import VatRate
 from catalog.enums import Audience, Channel, OnlineLevel, ServiceStatus, Unit
 from catalog.seed import seed_catalog
 from catalog.tables import Category, Department, Plan, PlanPrice, Service, ServiceChannel

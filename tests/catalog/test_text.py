@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.errors import ValidationFailed
-from app.text import clean_code, clean_optional, clean_slug, clean_text, fold, slugify
+from app.input import clean_code, clean_optional, clean_slug, clean_text
+from app.text import fold, slugify
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 vietnamese_text = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + " \t\n,.-%_0123456789", max_size=60)

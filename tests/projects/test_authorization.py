@@ -27,13 +27,13 @@ CALLERS = ["anonymous", "customer", "partner_key", "operator", "other_manager", 
 NOT_MINE = "NOT_MANAGER_OF_PROJECT"
 EXPECTED: dict[str, dict[str, str | None]] = {
     # None: allowed
-    "createProject": {"anonymous": "UNAUTHENTICATED", "customer": "FORBIDDEN", "partner_key": "UNAUTHENTICATED",
+    "createProject": {"anonymous": "UNAUTHENTICATED", "customer": "FORBIDDEN", "partner_key": "FORBIDDEN",
                       "operator": "FORBIDDEN", "other_manager": "FORBIDDEN", "manager": "FORBIDDEN", "admin": None},
-    "setProjectManagers": {"anonymous": "UNAUTHENTICATED", "customer": "FORBIDDEN", "partner_key": "UNAUTHENTICATED",
+    "setProjectManagers": {"anonymous": "UNAUTHENTICATED", "customer": "FORBIDDEN", "partner_key": "FORBIDDEN",
                            "operator": "FORBIDDEN", "other_manager": "FORBIDDEN", "manager": "FORBIDDEN", "admin": None},
 }  # fmt: skip
 for _name in ("updateProject", "moveProject", "addMilestone", "updateMilestone", "moveMilestone"):
-    EXPECTED[_name] = {"anonymous": "UNAUTHENTICATED", "customer": "FORBIDDEN", "partner_key": "UNAUTHENTICATED",
+    EXPECTED[_name] = {"anonymous": "UNAUTHENTICATED", "customer": "FORBIDDEN", "partner_key": "FORBIDDEN",
                        "operator": "FORBIDDEN", "other_manager": NOT_MINE, "manager": None, "admin": None}  # fmt: skip
 
 

@@ -11,7 +11,8 @@ import os
 import pytest
 
 from app.db import is_sqlite
-from projects.tables import Milestone, ProjectEvent
+from app.tables import HistoryEvent
+from projects.tables import Milestone
 from tests.projects.helpers import ADD_MILESTONE, UPDATE_MILESTONE, People, create_project, milestone_input
 from tests.support import Api
 
@@ -45,8 +46,10 @@ async def test_concurrent_updates_with_the_same_version_one_wins_no_lost_update(
     won = winners[0]["milestone"]
     row = await Milestone.select(Milestone.progress, Milestone.version).where(Milestone.id == int(m["id"])).first()
     assert row == {"progress": won["progress"], "version": 2}
-    events = await ProjectEvent.select(ProjectEvent.comment).where(
-        (ProjectEvent.milestone == int(m["id"])) & (ProjectEvent.action == "milestone.update")
+    events = await HistoryEvent.select(HistoryEvent.comment).where(
+        (HistoryEvent.entity_type == "milestone")
+        & (HistoryEvent.entity_id == int(m["id"]))
+        & (HistoryEvent.action == "milestone.update")
     )
     assert events == [{"comment": f"task {won['progress'] - 11}"}]
 

@@ -118,7 +118,7 @@ async def test_evidence_files_are_for_staff_only(client: Api, people: People) ->
     assert await status(path) == (401, "UNAUTHENTICATED")
     assert await status(path, authorization=f"Bearer {people.customer}") == (403, "FORBIDDEN")
     assert await status(path, authorization=f"Bearer {people.partner_account}") == (403, "FORBIDDEN")
-    assert await status(path, **{"x-api-key": people.partner_key}) == (401, "UNAUTHENTICATED")
+    assert await status(path, **{"x-api-key": people.partner_key}) == (403, "FORBIDDEN")
     assert await status(path, authorization=f"Bearer {people.operator}") == (200, "OK")  # staff read every project
     assert await status(f"/projects/PPP-XX-99/evidence/{file_id}", authorization=f"Bearer {people.admin}") == (
         404, "NOT_FOUND",

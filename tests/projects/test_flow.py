@@ -120,15 +120,15 @@ async def test_manager_moves_a_milestone_through_every_state_and_another_accepts
     history = [(h["actor"], h["action"], h["fromStatus"], h["toStatus"], h["comment"]) for h in accepted["history"]]
     a, b = "quanly.a@ttcntt.vn", "quanly.b@ttcntt.vn"
     assert history == [
-        ("admin@ttcntt.vn", "milestone.create", None, "PLANNED", ""),
-        (a, "milestone.block", "PLANNED", "BLOCKED", "Chờ ý kiến Sở Tài chính"),
-        (a, "milestone.unblock", "BLOCKED", "PLANNED", ""),
-        (a, "milestone.start", "PLANNED", "IN_PROGRESS", "Bắt đầu"),
-        (a, "milestone.submit", "IN_PROGRESS", "SUBMITTED", ""),
-        (b, "milestone.return", "SUBMITTED", "RETURNED", "Thiếu chữ ký"),
-        (a, "milestone.resume", "RETURNED", "IN_PROGRESS", ""),
-        (a, "milestone.submit", "IN_PROGRESS", "SUBMITTED", "Đã bổ sung"),
-        (b, "milestone.accept", "SUBMITTED", "ACCEPTED", "Đạt"),
+        ("admin@ttcntt.vn", "milestone.create", "", "planned", ""),
+        (a, "milestone.block", "planned", "blocked", "Chờ ý kiến Sở Tài chính"),
+        (a, "milestone.unblock", "blocked", "planned", ""),
+        (a, "milestone.start", "planned", "in_progress", "Bắt đầu"),
+        (a, "milestone.submit", "in_progress", "submitted", ""),
+        (b, "milestone.return", "submitted", "returned", "Thiếu chữ ký"),
+        (a, "milestone.resume", "returned", "in_progress", ""),
+        (a, "milestone.submit", "in_progress", "submitted", "Đã bổ sung"),
+        (b, "milestone.accept", "submitted", "accepted", "Đạt"),
     ]
 
     # The seventh state: a milestone added later, then cancelled with a reason.
@@ -275,11 +275,11 @@ async def test_project_lifecycle_and_edits_are_recorded_with_actor_and_comment(c
         (h["actor"], h["action"], h["fromStatus"], h["toStatus"], h["comment"])
         for h in history.data["project"]["history"]
     ] == [
-        ("admin@ttcntt.vn", "project.create", None, "IDENTIFICATION", ""),
-        ("quanly.a@ttcntt.vn", "project.prepare", "IDENTIFICATION", "PREPARATION", "Chuyển sang PREPARATION"),
-        ("quanly.a@ttcntt.vn", "project.implement", "PREPARATION", "IMPLEMENTATION", "Chuyển sang IMPLEMENTATION"),
-        ("quanly.a@ttcntt.vn", "project.complete", "IMPLEMENTATION", "COMPLETION", "Chuyển sang COMPLETION"),
-        ("quanly.a@ttcntt.vn", "project.close", "COMPLETION", "COMPLETED", "Chuyển sang COMPLETED"),
+        ("admin@ttcntt.vn", "project.create", "", "identification", ""),
+        ("quanly.a@ttcntt.vn", "project.prepare", "identification", "preparation", "Chuyển sang PREPARATION"),
+        ("quanly.a@ttcntt.vn", "project.implement", "preparation", "implementation", "Chuyển sang IMPLEMENTATION"),
+        ("quanly.a@ttcntt.vn", "project.complete", "implementation", "completion", "Chuyển sang COMPLETION"),
+        ("quanly.a@ttcntt.vn", "project.close", "completion", "completed", "Chuyển sang COMPLETED"),
     ]
 
 

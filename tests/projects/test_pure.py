@@ -17,7 +17,7 @@ from projects import gantt, ocds
 from projects.dependencies import has_cycle
 from projects.enums import Health, MilestoneStatus, OcdsMilestoneStatus
 from projects.health import MilestonePlan, expected_progress, milestone_health, project_health, project_slippage
-from projects.states import MILESTONE_TRANSITIONS, PROJECT_TRANSITIONS
+from projects.states import MILESTONE_LIFECYCLE, PROJECT_LIFECYCLE
 from tests.projects.ocds_schema import SCHEMAS
 from tests.projects.ocds_schema import errors as ocds_errors
 
@@ -108,10 +108,10 @@ def test_closing_a_chain_makes_a_cycle(chain: list[int]) -> None:
 
 
 def test_transition_tables_have_no_self_loops_and_reach_every_state() -> None:
-    assert all(a != b for a, b in MILESTONE_TRANSITIONS)
-    assert {b for _, b in MILESTONE_TRANSITIONS} | {M.PLANNED} == set(MilestoneStatus)
-    assert not any(a in (M.ACCEPTED, M.CANCELLED) for a, _ in MILESTONE_TRANSITIONS)
-    assert all(a != b for a, b in PROJECT_TRANSITIONS)
+    assert all(s.source != s.target for s in MILESTONE_LIFECYCLE.steps)
+    assert {s.target for s in MILESTONE_LIFECYCLE.steps} | {M.PLANNED} == set(MilestoneStatus)
+    assert not any(s.source in (M.ACCEPTED, M.CANCELLED) for s in MILESTONE_LIFECYCLE.steps)
+    assert all(s.source != s.target for s in PROJECT_LIFECYCLE.steps)
 
 
 @pytest.mark.parametrize(

@@ -4,19 +4,15 @@ and a whole-table snapshot for "nothing was written"."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.auth.enums import Role
-from catalog.requests.tables import (
-    Notification,
-    RequestDocument,
-    RequestEvent,
-    ServiceRequest,
-    TrackingAttempt,
-)
+from app.tables import HistoryEvent, NumberSequence, OutboxMessage
+from catalog.requests.tables import GuestLink, RequestDocument, ServiceRequest, TrackingAttempt
 from tests.support import Api, Result
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -181,7 +177,7 @@ async def snapshot() -> dict[str, Any]:
     """Every row of the request tables: compare before/after a refusal."""
     return {
         table._meta.tablename: await table.select().order_by(table.id)
-        for table in (ServiceRequest, RequestEvent, RequestDocument, Notification)
+        for table in (ServiceRequest, HistoryEvent, RequestDocument, OutboxMessage, GuestLink, NumberSequence)
     }
 
 
@@ -213,62 +209,91 @@ async def resubmit(client: Api, token: str, code: str, files: list[tuple[int, st
     return Result(response.json(), response.status_code)
 
 
-# --- guests: receipt code + the phone or e-mail given at submission, no account ------------------
+# --- guests: the secret link sent to the e-mail given at submission, no account -----------------
 
 TRACKING_FIELDS = "code status dueDate promisedDate overdue service { code } steps { action fromStatus toStatus at }"
 
+GUEST_VIEW = f"query ($token: String!) {{ guestServiceRequest(token: $token) {{ {TRACKING_FIELDS} }} }}"
+
 GUEST_CANCEL = f"""
-mutation ($code: String!, $contact: String!, $comment: String) {{
-  cancelServiceRequestAsGuest(code: $code, contact: $contact, comment: $comment) {{ request {{ {TRACKING_FIELDS} }} {ERRORS} }}
+mutation ($token: String!, $comment: String) {{
+  cancelServiceRequestAsGuest(token: $token, comment: $comment) {{ request {{ {TRACKING_FIELDS} }} {ERRORS} }}
 }}
 """
 
 GUEST_RESUBMIT = f"""
-mutation ($code: String!, $contact: String!, $comment: String, $documents: [DocumentUploadInput!]) {{
-  resubmitServiceRequestAsGuest(code: $code, contact: $contact, comment: $comment, documents: $documents) {{
+mutation ($token: String!, $comment: String, $documents: [DocumentUploadInput!]) {{
+  resubmitServiceRequestAsGuest(token: $token, comment: $comment, documents: $documents) {{
     request {{ {TRACKING_FIELDS} }} {ERRORS}
   }}
 }}
 """
 
+COUNTER = f"""
+mutation ($code: String!, $comment: String, $documents: [DocumentUploadInput!]) {{
+  recordCounterSupplement(code: $code, comment: $comment, documents: $documents) {{ request {{ {REQUEST_FIELDS} }} {ERRORS} }}
+}}
+"""
 
-async def guest_cancel(
-    client: Api, code: str, contact: str, comment: str | None = None, token: str | None = None
-) -> dict[str, Any]:
+_LINK = re.compile(r"[?&]token=(grl_[A-Za-z0-9_-]+)")
+
+
+async def guest_links(code: str) -> list[str]:
+    """The tokens of the secret links e-mailed about a request, oldest first (read from the outbox)."""
+    request = await ServiceRequest.select(ServiceRequest.id).where(ServiceRequest.code == code).first()
+    rows = (
+        await OutboxMessage.select(OutboxMessage.body)
+        .where((OutboxMessage.entity_type == "service_request") & (OutboxMessage.entity_id == request["id"]))
+        .order_by(OutboxMessage.id)
+    )
+    return [m.group(1) for row in rows if (m := _LINK.search(row["body"]))]
+
+
+async def guest_link(code: str) -> str:
+    """The latest secret link e-mailed about a request."""
+    return (await guest_links(code))[-1]
+
+
+async def _multipart(client: Api, query: str, variables: dict[str, Any], files: list[tuple[int, str, bytes, str]],
+                     headers: dict[str, str]) -> Result:  # fmt: skip
+    if not files:
+        return await client.gql(query, variables, headers=headers)
+    mapping = {str(i): [f"variables.documents.{i}.file"] for i in range(len(files))}
+    response = await client.http.post(
+        "/graphql",
+        data={"operations": json.dumps({"query": query, "variables": variables}), "map": json.dumps(mapping)},
+        files={str(i): (name, content, ctype) for i, (_, name, content, ctype) in enumerate(files)},
+        headers=headers,
+    )
+    return Result(response.json(), response.status_code)
+
+
+async def guest_cancel(client: Api, link: str, comment: str | None = None, bearer: str | None = None) -> dict[str, Any]:
     """The payload of cancelServiceRequestAsGuest."""
-    variables = {"code": code, "contact": contact, "comment": comment}
-    return (await client.gql(GUEST_CANCEL, variables, token=token)).data["cancelServiceRequestAsGuest"]
+    variables = {"token": link, "comment": comment}
+    return (await client.gql(GUEST_CANCEL, variables, token=bearer)).data["cancelServiceRequestAsGuest"]
 
 
 async def guest_resubmit(
     client: Api,
-    code: str,
-    contact: str,
+    link: str,
     files: list[tuple[int, str, bytes, str]] | None = None,
     comment: str | None = "Đã bổ sung",
-    token: str | None = None,
+    bearer: str | None = None,
 ) -> dict[str, Any]:
     """The payload of resubmitServiceRequestAsGuest; files go as a GraphQL multipart request."""
     files = files or []
-    variables = {
-        "code": code,
-        "contact": contact,
-        "comment": comment,
-        "documents": [{"requirement": r, "file": None} for r, *_ in files],
-    }
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if not files:
-        result = await client.gql(GUEST_RESUBMIT, variables, headers=headers)
-    else:
-        mapping = {str(i): [f"variables.documents.{i}.file"] for i in range(len(files))}
-        response = await client.http.post(
-            "/graphql",
-            data={
-                "operations": json.dumps({"query": GUEST_RESUBMIT, "variables": variables}),
-                "map": json.dumps(mapping),
-            },
-            files={str(i): (name, content, ctype) for i, (_, name, content, ctype) in enumerate(files)},
-            headers=headers,
-        )
-        result = Result(response.json(), response.status_code)
-    return result.data["resubmitServiceRequestAsGuest"]
+    variables = {"token": link, "comment": comment, "documents": [{"requirement": r, "file": None} for r, *_ in files]}
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    return (await _multipart(client, GUEST_RESUBMIT, variables, files, headers)).data["resubmitServiceRequestAsGuest"]
+
+
+async def counter_supplement(
+    client: Api, bearer: str, code: str, files: list[tuple[int, str, bytes, str]] | None = None,
+    comment: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The payload of recordCounterSupplement (an operator records what a customer brought in person)."""
+    files = files or []
+    variables = {"code": code, "comment": comment, "documents": [{"requirement": r, "file": None} for r, *_ in files]}
+    result = await _multipart(client, COUNTER, variables, files, {"Authorization": f"Bearer {bearer}"})
+    return result.data["recordCounterSupplement"]

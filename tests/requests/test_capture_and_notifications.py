@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.config import get_settings
-from catalog.requests.tables import Notification
+from app.tables import OutboxMessage as Notification
 from tests.requests.helpers import ONE, People, guest_input, local, move, plan_id, submit
 from tests.support import Api
 
@@ -72,12 +72,12 @@ async def test_a_failing_smtp_server_does_not_break_the_transition(
 
 
 async def test_smtp_delivers_after_commit(client: Api, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
-    from catalog.requests import notifications
+    from app import outbox
 
     sent: list[str] = []
     monkeypatch.setenv("SMTP_HOST", "mail.example.vn")
     get_settings.cache_clear()
-    monkeypatch.setattr(notifications, "_send", lambda settings, row: sent.append(row["recipient"]))
+    monkeypatch.setattr(outbox, "_send", lambda settings, row: sent.append(row["recipient"]))
     plan = await plan_id(client, "HTS-DC-03", "STORAGE")
     await submit(client, guest_input(plan))
     rows = await Notification.select()

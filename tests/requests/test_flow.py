@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from catalog.requests.tables import Notification
+from app.tables import OutboxMessage as Notification
 from tests.requests.helpers import PDF, TRACK, People, guest_input, local, move, plan_id, submit
 from tests.support import Api
 

@@ -1,9 +1,10 @@
-"""A guest (a request submitted without an account) answers a supplement request or cancels, proving
-ownership with the receipt code + the phone or e-mail given at submission: the check, the failure count
-and the rate limit of public tracking. The answer is the public tracking view (no personal data)."""
+"""A guest (a request submitted without an account) answers for it with the secret link the center
+e-mails: with the receipt (cancel before processing starts) and with every supplement request (send
+documents, or cancel). An operator at the counter records a supplement brought in person."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,18 +12,21 @@ from typing import Any
 import pytest
 
 from app.audit.tables import AuditEvent
-from catalog.requests.tables import Notification, ServiceRequest
+from app.tables import OutboxMessage
+from catalog.requests.tables import GuestLink, ServiceRequest
 from tests.requests.helpers import (
     GUEST_CANCEL,
+    GUEST_VIEW,
     ONE,
     PDF,
     RESUBMIT,
-    TRACK,
     TRANSITION,
     People,
-    attempts,
+    counter_supplement,
     guest_cancel,
     guest_input,
+    guest_link,
+    guest_links,
     guest_resubmit,
     local,
     move,
@@ -34,19 +38,12 @@ from tests.support import Api
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 GUEST = "guest:hoa@example.vn"
-NOT_FOUND = {
-    "field": "code",
-    "code": "NOT_FOUND",
-    "message": "Không tìm thấy hồ sơ.",
-    "messageVi": "Không tìm thấy hồ sơ.",
-    "messageEn": "Request not found.",
-}
-RATE_LIMITED = {
-    "field": "code",
-    "code": "RATE_LIMITED",
-    "message": "Bạn đã tra cứu sai quá nhiều lần; hãy thử lại sau.",
-    "messageVi": "Bạn đã tra cứu sai quá nhiều lần; hãy thử lại sau.",
-    "messageEn": "Too many failed lookups; try again later.",
+LINK_INVALID = {
+    "field": "token",
+    "code": "LINK_INVALID",
+    "message": "Đường dẫn không hợp lệ; hãy dùng đường dẫn trong e-mail gần nhất của Trung tâm.",
+    "messageVi": "Đường dẫn không hợp lệ; hãy dùng đường dẫn trong e-mail gần nhất của Trung tâm.",
+    "messageEn": "The link is not valid; use the link in the center's latest e-mail.",
 }
 
 
@@ -58,13 +55,6 @@ async def guest_request(client: Api) -> str:
     return payload["request"]["code"]
 
 
-async def customer_request(client: Api, people: People) -> str:
-    """A signed-in customer's request whose contact is also the guest's phone and e-mail."""
-    plan = await plan_id(client, "HTS-DC-03", "STORAGE")
-    result = await submit(client, guest_input(plan), token=people.customer)
-    return result.data["submitServiceRequest"]["request"]["code"]
-
-
 async def status_of(code: str) -> str:
     row = await ServiceRequest.select(ServiceRequest.status).where(ServiceRequest.code == code).first()
     return str(row["status"])
@@ -74,19 +64,26 @@ async def staff_view(client: Api, people: People, code: str) -> dict[str, Any]:
     return (await client.gql(ONE, {"code": code}, token=people.operator)).data["serviceRequest"]
 
 
-async def test_a_guest_answers_a_supplement_by_phone_with_a_document_and_the_due_date_moves(
+async def test_a_guest_request_goes_from_submission_to_completion_with_the_guest_answering_by_link(
     client: Api, people: People, frozen_now: Callable[[Any], None]
 ) -> None:
-    # the timeline of the signed-in customer's test (test_flow): the due date moves the same way
+    # received → supplement requested → resubmitted by the guest → processing → result ready → completed,
+    # through GraphQL only; the guest's link comes from the e-mail asking for the supplement.
     frozen_now(local(2026, 2, 12, 16, 30))  # Thursday after the 15:00 cut-off, just before Tết 2026
     code = await guest_request(client)
     assert (await move(client, people.operator, code, "RECEIVE"))["dueDate"] == "2026-02-24"
     frozen_now(local(2026, 2, 13, 9, 0))
     await move(client, people.operator, code, "START")
     await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung giấy phép")
+    link = await guest_link(code)
+    [message] = await OutboxMessage.select().where(OutboxMessage.subject.like("%needs more information"))
+    assert message["recipient"] == "hoa@example.vn"
+    assert f"http://127.0.0.1:8000/guest?token={link}" in message["body"]
+    assert "hết hạn 2026-03-15" in message["body"] and "expires 2026-03-15" in message["body"]  # 30 days
+    assert "Bổ sung giấy phép" in message["body"]
     frozen_now(local(2026, 2, 24, 11, 0))  # answered after Tết: Mon 23 + Tue 24 paused
 
-    payload = await guest_resubmit(client, code, "0912.345.678", [(0, "ky-lai.png", PNG, "image/png")], "Đã ký lại")
+    payload = await guest_resubmit(client, link, [(0, "ky-lai.png", PNG, "image/png")], "Đã ký lại")
 
     assert payload["errors"] == []
     assert payload["request"] == {
@@ -122,192 +119,167 @@ async def test_a_guest_answers_a_supplement_by_phone_with_a_document_and_the_due
     ]
     audit = await AuditEvent.select().where(AuditEvent.action == "request.resubmit")
     assert [(e["actor_id"], e["actor_label"], e["entity_id"]) for e in audit] == [(None, GUEST, code)]
-    # as for a signed-in customer, a resubmission sends no message (the customer made it)
-    subjects = [row["subject"].split(" / ")[1] for row in await Notification.select().order_by(Notification.id)]
+    # the rest of the way, through GraphQL
+    for action, status in (("START", "PROCESSING"), ("MARK_RESULT_READY", "RESULT_READY"), ("COMPLETE", "COMPLETED")):
+        assert (await move(client, people.operator, code, action))["status"] == status
+    subjects = [row["subject"].split(" / ")[1] for row in await OutboxMessage.select().order_by(OutboxMessage.id)]
     assert subjects == [
         f"Request {code} submitted",
         f"Request {code} received",
         f"Request {code} needs more information",
+        f"Result of request {code} is ready",
+        f"Request {code} completed",
     ]
-    assert await attempts() == 0
+    # the link now shows the finished request, and can no longer change it
+    assert (await client.gql(GUEST_VIEW, {"token": link})).data["guestServiceRequest"]["status"] == "COMPLETED"
+    late = await guest_cancel(client, link)
+    assert [(e["field"], e["code"]) for e in late["errors"]] == [("action", "INVALID_TRANSITION")]
 
 
-async def test_a_guest_answers_by_email_without_documents(client: Api, people: People) -> None:
+async def test_only_the_hash_of_a_link_is_stored_and_each_link_says_why_it_was_sent(
+    client: Api, people: People
+) -> None:
     code = await guest_request(client)
     await move(client, people.operator, code, "RECEIVE")
-    await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Ghi rõ dung lượng")
-    payload = await guest_resubmit(client, code.lower(), " HOA@Example.vn ", comment="Cần 2 TB")
-    assert payload["errors"] == []
-    assert (payload["request"]["code"], payload["request"]["status"]) == (code, "RESUBMITTED")
-    seen = await staff_view(client, people, code)
-    assert [(e["action"], e["actor"], e["comment"]) for e in seen["events"]] == [
-        ("submit", GUEST, ""),
-        ("receive", "mot.cua@ttcntt.vn", ""),
-        ("request_supplement", "mot.cua@ttcntt.vn", "Ghi rõ dung lượng"),
-        ("resubmit", GUEST, "Cần 2 TB"),
+    await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
+    receipt, supplement = await guest_links(code)
+    rows = await GuestLink.select().order_by(GuestLink.id)
+    assert [(r["purpose"], r["token_hash"]) for r in rows] == [
+        ("submit", hashlib.sha256(receipt.encode()).hexdigest()),
+        ("request_supplement", hashlib.sha256(supplement.encode()).hexdigest()),
     ]
-    assert len(seen["documents"]) == 1
-    # the operator takes it on again
-    assert (await move(client, people.operator, code, "START"))["status"] == "PROCESSING"
+    assert all(receipt not in str(r) and supplement not in str(r) for r in rows)
+    assert len(receipt) == len("grl_") + 43 and receipt != supplement
 
 
-@pytest.mark.parametrize(("received", "contact"), [(False, "hoa@example.vn"), (True, "0912345678")])
-async def test_a_guest_cancels_before_processing_and_is_told_by_e_mail(
-    client: Api, people: People, frozen_now: Callable[[Any], None], received: bool, contact: str
+async def test_a_guest_cancels_before_processing_with_the_link_of_the_receipt(
+    client: Api, people: People, frozen_now: Callable[[Any], None]
 ) -> None:
     frozen_now(local(2026, 3, 13, 10, 0))
     code = await guest_request(client)
-    if received:
-        await move(client, people.operator, code, "RECEIVE")
+    link = await guest_link(code)  # sent with the receipt
+    [receipt] = await OutboxMessage.select().where(OutboxMessage.subject.like("%submitted"))
+    assert link in receipt["body"]
+    await move(client, people.operator, code, "RECEIVE")
     frozen_now(local(2026, 3, 13, 11, 0))
-    payload = await guest_cancel(client, code, contact, "Không còn nhu cầu")
+    payload = await guest_cancel(client, link, "Không còn nhu cầu")
     assert payload["errors"] == []
-    request = payload["request"]
-    assert request["status"] == "CANCELLED"
-    assert request["steps"][-1] == {
-        "action": "cancel",
-        "fromStatus": "received" if received else "submitted",
-        "toStatus": "cancelled",
-        "at": "2026-03-13T04:00:00+00:00",
-    }
+    assert payload["request"]["status"] == "CANCELLED"
+    assert payload["request"]["steps"][-1] == {
+        "action": "cancel", "fromStatus": "received", "toStatus": "cancelled", "at": "2026-03-13T04:00:00+00:00",
+    }  # fmt: skip
     event = (await staff_view(client, people, code))["events"][-1]
     assert (event["actor"], event["comment"]) == (GUEST, "Không còn nhu cầu")
-    [message] = await Notification.select().where(Notification.subject.like("%cancelled"))
+    [message] = await OutboxMessage.select().where(OutboxMessage.subject.like("%cancelled"))
     assert (message["recipient"], message["subject"], message["status"]) == (
         "hoa@example.vn",
         f"Hồ sơ {code} đã hủy / Request {code} cancelled",
         "skipped",
     )
-    assert "Không còn nhu cầu" in message["body"]
-    # a second cancel is not in the table
-    again = await guest_cancel(client, code, contact)
+    again = await guest_cancel(client, link)
     assert [(e["field"], e["code"]) for e in again["errors"]] == [("action", "INVALID_TRANSITION")]
 
 
 async def test_the_answer_is_the_tracking_view_without_personal_data(client: Api, people: People) -> None:
     code = await guest_request(client)
+    link = await guest_link(code)
     leaking = GUEST_CANCEL.replace("code status", "code status contactEmail contactPhone events { actor }")
-    result = await client.gql(leaking, {"code": code, "contact": "hoa@example.vn"})
+    result = await client.gql(leaking, {"token": link})
     assert result.status == 200 and result.body.get("data") is None
     assert {e["message"] for e in result.errors} == {
         "Cannot query field 'contactEmail' on type 'RequestTracking'.",
         "Cannot query field 'contactPhone' on type 'RequestTracking'.",
         "Cannot query field 'events' on type 'RequestTracking'.",
     }
+    steps = "steps { actor comment changes }"
+    view = await client.gql(GUEST_VIEW.replace("steps { action fromStatus toStatus at }", steps), {"token": link})
+    assert view.data["guestServiceRequest"]["steps"] == [{"actor": None, "comment": None, "changes": None}]
     assert await status_of(code) == "submitted"
 
 
-async def test_a_wrong_contact_or_unknown_code_answers_not_found_and_changes_nothing(
-    client: Api, people: People
-) -> None:
+@pytest.mark.parametrize(
+    "link", ["", "grl_", "grl_" + "A" * 43, "grl_" + "A" * 42 + "\x00", "x" * 10_000, "TTCNTT-260101-0001-AB"]
+)
+async def test_unknown_and_malformed_links_change_nothing(client: Api, people: People, link: str) -> None:
     code = await guest_request(client)
-    await move(client, people.operator, code, "RECEIVE")
-    await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
     before = await snapshot()
-    wrong = await guest_resubmit(client, code, "ke.gian@example.vn", [(0, "a.pdf", PDF, "application/pdf")])
-    other_phone = await guest_cancel(client, code, "0987654321")
-    empty = await guest_cancel(client, code, "  ")
-    unknown = await guest_cancel(client, "TTCNTT-260101-0001-AB", "hoa@example.vn")
-    garbage = await guest_resubmit(client, "not a code", "hoa@example.vn")
-    for payload in (wrong, other_phone, empty, unknown, garbage):
-        assert payload == {"request": None, "errors": [NOT_FOUND]}
+    assert await guest_cancel(client, link) == {"request": None, "errors": [LINK_INVALID]}
+    assert await guest_resubmit(client, link, [(0, "a.pdf", PDF, "application/pdf")]) == {
+        "request": None, "errors": [LINK_INVALID],
+    }  # fmt: skip
+    view = await client.gql(GUEST_VIEW, {"token": link})
+    assert (view.body["data"], view.error_codes) == (None, ["LINK_INVALID"])
     assert await snapshot() == before
-    assert await status_of(code) == "supplement_requested"
-    assert await attempts() == 10  # one per key (code, client address) per failure
+    assert await status_of(code) == "submitted"
 
 
-async def test_repeated_failures_are_rate_limited_even_with_the_right_contact_then_the_window_passes(
-    client: Api, people: People, frozen_now: Callable[[Any], None]
-) -> None:
+async def test_a_link_expires(client: Api, people: People, frozen_now: Callable[[Any], None]) -> None:
     moment = local(2026, 3, 13, 10, 0)
     frozen_now(moment)
     code = await guest_request(client)
-    outcomes = [(await guest_cancel(client, code, "sai@example.vn"))["errors"][0]["code"] for _ in range(5)]
-    assert outcomes == ["NOT_FOUND"] * 5
+    link = await guest_link(code)
+    frozen_now(moment + timedelta(days=30, seconds=1))
     before = await snapshot()
-    for payload in (
-        await guest_cancel(client, code, "hoa@example.vn"),
-        await guest_resubmit(client, code, "0912345678"),
-    ):
-        assert payload == {"request": None, "errors": [RATE_LIMITED]}
-    # the count is the one of public tracking: lookups are refused too, and the refusals add nothing
-    assert (await client.gql(TRACK, {"code": code, "contact": "hoa@example.vn"})).error_codes == ["RATE_LIMITED"]
+    payload = await guest_cancel(client, link)
+    assert payload["request"] is None
+    assert [(e["field"], e["code"], e["messageEn"]) for e in payload["errors"]] == [
+        ("token", "LINK_EXPIRED", "The link has expired; contact the center or bring the documents to the counter.")
+    ]
     assert await snapshot() == before
-    assert await attempts() == 10
-    frozen_now(moment + timedelta(minutes=16))
-    payload = await guest_cancel(client, code, "hoa@example.vn")
-    assert (payload["errors"], payload["request"]["status"]) == ([], "CANCELLED")
-
-
-async def test_failed_lookups_count_for_the_guest_actions(client: Api, people: People) -> None:
-    code = await guest_request(client)
-    for _ in range(5):
-        assert (await client.gql(TRACK, {"code": code, "contact": "sai@example.vn"})).error_codes == ["NOT_FOUND"]
-    assert (await guest_cancel(client, code, "hoa@example.vn"))["errors"] == [RATE_LIMITED]
-    assert await status_of(code) == "submitted"
-
-
-async def test_guessing_codes_from_one_client_address_is_rate_limited(client: Api, people: People) -> None:
-    code = await guest_request(client)
-    suffixes = [s for s in ("AA", "AB", "AC", "AD", "AE", "AF") if s != code[-2:]][:5]
-    for suffix in suffixes:  # five different codes: each code's own count stays at one
-        assert (await guest_cancel(client, code[:-2] + suffix, "hoa@example.vn"))["errors"] == [NOT_FOUND]
-    assert (await guest_cancel(client, code, "hoa@example.vn"))["errors"] == [RATE_LIMITED]
-    assert await status_of(code) == "submitted"
-
-
-@pytest.mark.parametrize("signed_in", [False, True])
-async def test_a_request_of_an_account_cannot_be_changed_by_code_and_contact(
-    client: Api, people: People, signed_in: bool
-) -> None:
-    code = await customer_request(client, people)
-    await move(client, people.operator, code, "RECEIVE")
-    before = await snapshot()
-    token = people.customer if signed_in else None  # even its own holder: signed in, use transitionServiceRequest
-    assert await guest_cancel(client, code, "hoa@example.vn", token=token) == {"request": None, "errors": [NOT_FOUND]}
-    assert await snapshot() == before
-    assert await attempts() == 2  # counted like a wrong pair
-    # public tracking still shows it with the same pair, and its holder cancels it signed in
-    assert (await client.gql(TRACK, {"code": code, "contact": "hoa@example.vn"})).data["trackRequest"]["status"] == (
-        "RECEIVED"
-    )
-    assert (await move(client, people.customer, code, "CANCEL"))["status"] == "CANCELLED"
+    frozen_now(moment + timedelta(days=29))
+    assert (await guest_cancel(client, link))["request"]["status"] == "CANCELLED"
 
 
 async def test_a_step_not_in_the_table_is_refused_and_changes_nothing(client: Api, people: People) -> None:
     code = await guest_request(client)
-    early = await guest_resubmit(client, code, "hoa@example.vn")  # no supplement was asked for
+    link = await guest_link(code)
+    early = await guest_resubmit(client, link)  # no supplement was asked for
     assert [(e["field"], e["code"]) for e in early["errors"]] == [("action", "INVALID_TRANSITION")]
     await move(client, people.operator, code, "RECEIVE")
     await move(client, people.operator, code, "START")
     before = await snapshot()
-    late = await guest_cancel(client, code, "0912 345 678", "Hủy")
+    late = await guest_cancel(client, link, "Hủy")
     assert late["request"] is None
     assert late["errors"] == [
         {
             "field": "action",
             "code": "INVALID_TRANSITION",
-            "message": "Không thể 'cancel' hồ sơ đang ở trạng thái 'processing'.",
-            "messageVi": "Không thể 'cancel' hồ sơ đang ở trạng thái 'processing'.",
-            "messageEn": "Cannot 'cancel' a request that is 'processing'.",
+            "message": "Hồ sơ đang ở trạng thái 'processing' không thể thực hiện bước 'cancel'.",
+            "messageVi": "Hồ sơ đang ở trạng thái 'processing' không thể thực hiện bước 'cancel'.",
+            "messageEn": "A request that is 'processing' cannot take the step 'cancel'.",
         }
     ]
     assert await snapshot() == before
-    assert await status_of(code) == "processing"
-    assert await attempts() == 0  # the proof succeeded: not a failure
 
 
 async def test_bad_files_of_a_guest_change_nothing(client: Api, people: People) -> None:
     code = await guest_request(client)
     await move(client, people.operator, code, "RECEIVE")
     await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
+    link = await guest_link(code)
     before = await snapshot()
-    bad = await guest_resubmit(client, code, "hoa@example.vn", [(0, "x.gif", b"GIF89a", "image/gif")])
+    bad = await guest_resubmit(client, link, [(0, "x.gif", b"GIF89a", "image/gif")])
     assert [(e["field"], e["code"]) for e in bad["errors"]] == [("documents.0.file", "FILE_TYPE_NOT_ALLOWED")]
-    unknown = await guest_resubmit(client, code, "hoa@example.vn", [(7, "a.pdf", PDF, "application/pdf")])
+    unknown = await guest_resubmit(client, link, [(7, "a.pdf", PDF, "application/pdf")])
     assert [(e["field"], e["code"]) for e in unknown["errors"]] == [("documents.0.requirement", "INVALID_REQUIREMENT")]
     assert await snapshot() == before
-    assert await attempts() == 0
+
+
+async def test_a_signed_in_customer_with_the_link_acts_as_the_guest(client: Api, people: People) -> None:
+    code = await guest_request(client)
+    link = await guest_link(code)
+    payload = await guest_cancel(client, link, bearer=people.customer)
+    assert (payload["errors"], payload["request"]["status"]) == ([], "CANCELLED")
+    assert (await staff_view(client, people, code))["events"][-1]["actor"] == GUEST
+
+
+async def test_staff_and_partner_keys_never_act_through_a_link(client: Api, people: People) -> None:
+    code = await guest_request(client)
+    link = await guest_link(code)
+    before = await snapshot()
+    for bearer in (people.operator, people.admin, people.manager):
+        assert (await guest_cancel(client, link, bearer=bearer))["errors"][0]["code"] == "FORBIDDEN"
+    assert await snapshot() == before
 
 
 async def test_anonymous_callers_still_cannot_take_staff_or_signed_in_steps(client: Api, people: People) -> None:
@@ -321,10 +293,47 @@ async def test_anonymous_callers_still_cannot_take_staff_or_signed_in_steps(clie
     assert await snapshot() == before
 
 
-async def test_staff_may_not_act_as_the_guest(client: Api, people: People) -> None:
+async def test_an_operator_records_a_supplement_brought_to_the_counter(
+    client: Api, people: People, frozen_now: Callable[[Any], None]
+) -> None:
+    # the same way as the guest's own answer, through GraphQL only
+    frozen_now(local(2026, 3, 9, 9, 0))
     code = await guest_request(client)
+    await move(client, people.operator, code, "RECEIVE")
+    await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Mang bản gốc giấy phép")
+    frozen_now(local(2026, 3, 11, 10, 0))
+    payload = await counter_supplement(client, people.operator, code, [(0, "ban-goc.pdf", PDF, "application/pdf")],
+                                       "Khách mang bản gốc")  # fmt: skip
+    assert payload["errors"] == []
+    request = payload["request"]
+    assert (request["status"], request["version"]) == ("RESUBMITTED", 4)
+    event = request["events"][-1]
+    assert (event["action"], event["actor"], event["fromStatus"], event["toStatus"]) == (
+        "resubmit", "mot.cua@ttcntt.vn", "supplement_requested", "resubmitted",
+    )  # fmt: skip
+    assert event["comment"] == (
+        f"Tại quầy, thay mặt khách hàng / At the counter, for the customer ({GUEST})\nKhách mang bản gốc"
+    )
+    assert [d["filename"] for d in request["documents"]] == ["don-de-nghi.pdf", "ban-goc.pdf"]
+    [told] = await OutboxMessage.select().where(OutboxMessage.subject.like("%Supplement to request%"))
+    assert told["recipient"] == "hoa@example.vn"
+    for action, status in (("START", "PROCESSING"), ("MARK_RESULT_READY", "RESULT_READY"), ("COMPLETE", "COMPLETED")):
+        assert (await move(client, people.operator, code, action))["status"] == status
+
+
+async def test_only_operators_of_the_department_record_at_the_counter(client: Api, people: People) -> None:
+    code = await guest_request(client)
+    await move(client, people.operator, code, "RECEIVE")
+    await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
     before = await snapshot()
-    for token in (people.operator, people.admin, people.manager):
-        assert (await guest_cancel(client, code, "hoa@example.vn", token=token))["errors"][0]["code"] == "FORBIDDEN"
+    for bearer, expected in (
+        (people.other_operator, "NOT_YOUR_DEPARTMENT"),
+        (people.manager, "FORBIDDEN"),
+        (people.customer, "FORBIDDEN"),
+    ):
+        assert (await counter_supplement(client, bearer, code))["errors"][0]["code"] == expected
     assert await snapshot() == before
-    assert await attempts() == 0
+    # and only when a supplement was asked for
+    await counter_supplement(client, people.operator, code)
+    again = await counter_supplement(client, people.operator, code)
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("action", "INVALID_TRANSITION")]

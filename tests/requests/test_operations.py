@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.requests.helpers import PDF, People, move, plan_id, submit
+from tests.requests.helpers import PDF, People, guest_link, move, plan_id, submit
 from tests.support import Api
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
@@ -67,8 +67,7 @@ async def test_a_guest_answers_a_supplement_with_a_file_then_another_request_is_
     await move(client, people.operator, first, "RECEIVE")
     await move(client, people.operator, first, "REQUEST_SUPPLEMENT", "Bản ký lại")
     variables = {
-        "code": first,
-        "contact": "c@example.vn",
+        "token": await guest_link(first),  # from the e-mail asking for the supplement
         "comment": "Đã ký",
         "documents": [{"requirement": 0, "file": None}],
     }
@@ -86,7 +85,7 @@ async def test_a_guest_answers_a_supplement_with_a_file_then_another_request_is_
     assert payload["request"]["dueDate"] is not None
     assert [s["action"] for s in payload["request"]["steps"]] == ["submit", "receive", "request_supplement", "resubmit"]
     cancelled = await client.gql(
-        operation("requests_guest_cancel.graphql"), {"code": second, "contact": "0901 234 567", "comment": "Nhầm"}
+        operation("requests_guest_cancel.graphql"), {"token": await guest_link(second), "comment": "Nhầm"}
     )
     payload = cancelled.data["cancelServiceRequestAsGuest"]
     assert (payload["errors"], payload["request"]["status"]) == ([], "CANCELLED")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.db import count_queries
-from catalog.requests.tables import Notification
+from app.tables import OutboxMessage as Notification
 from tests.requests.helpers import (
     MARK_OVERDUE,
     ONE,

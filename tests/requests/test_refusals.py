@@ -35,11 +35,11 @@ async def test_a_draft_or_retired_service_is_refused(client: Api, people: People
 async def test_a_plan_of_another_service_is_refused(client: Api, people: People) -> None:
     other = await plan_id(client, "HTS-HTKT-02", "HOUR")
     assert await refused(client, guest_input(other)) == [("planId", "PLAN_NOT_IN_SERVICE")]
-    assert await refused(client, guest_input("not-an-id")) == [("planId", "PLAN_NOT_IN_SERVICE")]
+    assert await refused(client, guest_input("not-an-id")) == [("planId", "INVALID_ID")]
 
 
-@pytest.mark.parametrize("quantity", [0, -3])
-async def test_quantity_must_be_positive(client: Api, people: People, quantity: int) -> None:
+@pytest.mark.parametrize("quantity", [0, -3, 100_001, 2_147_483_647])
+async def test_quantity_must_be_positive_and_bounded(client: Api, people: People, quantity: int) -> None:
     plan = await plan_id(client, "HTS-DC-03", "STORAGE")
     assert await refused(client, guest_input(plan, quantity=quantity)) == [("quantity", "INVALID_QUANTITY")]
 

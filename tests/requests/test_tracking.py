@@ -42,7 +42,7 @@ async def test_repeated_failures_are_rate_limited_then_the_window_passes(
     assert outcomes == [["NOT_FOUND"]] * 5 + [["RATE_LIMITED"]]
     right = await client.gql(TRACK, {"code": code, "contact": "hoa@example.vn"})
     assert right.error_codes == ["RATE_LIMITED"]
-    assert right.errors[0]["extensions"]["messageEn"] == "Too many failed lookups; try again later."
+    assert right.errors[0]["extensions"]["messageEn"] == "Too many attempts; try again later."
     frozen_now(moment + timedelta(minutes=16))
     right = await client.gql(TRACK, {"code": code, "contact": "hoa@example.vn"})
     assert right.data["trackRequest"]["code"] == code

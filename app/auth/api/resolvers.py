@@ -10,20 +10,17 @@ from strawberry.types import Info
 from app.api.errors import UserError, attempt
 from app.api.pagination import Connection
 from app.audit import listing as audit_listing
-from app.auth import enums, listing
+from app.auth import listing
 from app.auth import service as auth
-from app.auth.api.types import Account, ApiKey, AuditEvent, CustomerKind, Role, Scope
+from app.auth.api.types import Account, ApiKey, AuditEvent
+from app.auth.enums import Role, Scope
 from app.auth.repository import account_by_id, roles_of
 from app.auth.service import SignUpData
+from app.input import parse_id
 
 
 @strawberry.input
-class SignUpInput:
-    email: str
-    password: str
-    full_name: str
-    customer_kind: CustomerKind  # type: ignore[valid-type]
-    phone: str | None = None
+class SignUpInput(SignUpData):
     citizen_id: str | None = strawberry.field(default=None, description="CCCD, required for citizens.")
     tax_code: str | None = strawberry.field(default=None, description="MST, required for businesses.")
     organization_name: str | None = strawberry.field(default=None, description="Required for businesses and agencies.")
@@ -34,7 +31,7 @@ class StaffAccountInput:
     email: str
     full_name: str
     password: str
-    roles: list[Role]  # type: ignore[valid-type]
+    roles: list[Role]
 
 
 @strawberry.type(description="A bearer token: send it as `Authorization: Bearer <token>`.")
@@ -79,11 +76,6 @@ async def _session_payload(info: Info, action: object) -> AuthPayload:
     )
 
 
-def _pk(value: strawberry.ID) -> int:
-    text = str(value)
-    return int(text) if text.isdigit() and len(text) < 18 else -1
-
-
 @strawberry.type
 class AuthQuery:
     @strawberry.field(description="The signed-in account, or null.")
@@ -120,17 +112,7 @@ class AuthQuery:
 class AuthMutation:
     @strawberry.mutation(description="Create a customer account and sign in.")
     async def sign_up(self, info: Info, input: SignUpInput) -> AuthPayload:
-        data = SignUpData(
-            email=input.email,
-            password=input.password,
-            full_name=input.full_name,
-            customer_kind=enums.CustomerKind(input.customer_kind),
-            phone=input.phone,
-            citizen_id=input.citizen_id,
-            tax_code=input.tax_code,
-            organization_name=input.organization_name,
-        )
-        return await _session_payload(info, lambda: auth.sign_up(data))
+        return await _session_payload(info, lambda: auth.sign_up(input))
 
     @strawberry.mutation(description="Exchange e-mail and password for a bearer token.")
     async def sign_in(self, info: Info, email: str, password: str) -> AuthPayload:
@@ -143,37 +125,42 @@ class AuthMutation:
 
     @strawberry.mutation(description="Create a staff account with roles (admin).")
     async def create_staff_account(self, info: Info, input: StaffAccountInput) -> AccountPayload:
-        roles = [enums.Role(r) for r in input.roles]
         account_id, errors = await attempt(
             info,
             lambda: auth.create_staff_account(
-                info.context.principal, input.email, input.full_name, input.password, roles
+                info.context.principal, input.email, input.full_name, input.password, input.roles
             ),
         )
         return AccountPayload(account=await _account(account_id) if account_id else None, errors=errors)
 
     @strawberry.mutation(description="Grant a staff role (admin).")
-    async def grant_role(self, info: Info, account_id: strawberry.ID, role: Role) -> AccountPayload:  # type: ignore[valid-type]
-        target = _pk(account_id)
-        _, errors = await attempt(info, lambda: auth.grant_role(info.context.principal, target, enums.Role(role)))
-        return AccountPayload(account=None if errors else await _account(target), errors=errors)
+    async def grant_role(self, info: Info, account_id: strawberry.ID, role: Role) -> AccountPayload:
+        async def run() -> int:
+            target = parse_id(account_id, "accountId")
+            await auth.grant_role(info.context.principal, target, role)
+            return target
+
+        target, errors = await attempt(info, run)
+        return AccountPayload(account=await _account(target) if target else None, errors=errors)
 
     @strawberry.mutation(description="Revoke a staff role (admin).")
-    async def revoke_role(self, info: Info, account_id: strawberry.ID, role: Role) -> AccountPayload:  # type: ignore[valid-type]
-        target = _pk(account_id)
-        _, errors = await attempt(info, lambda: auth.revoke_role(info.context.principal, target, enums.Role(role)))
-        return AccountPayload(account=None if errors else await _account(target), errors=errors)
+    async def revoke_role(self, info: Info, account_id: strawberry.ID, role: Role) -> AccountPayload:
+        async def run() -> int:
+            target = parse_id(account_id, "accountId")
+            await auth.revoke_role(info.context.principal, target, role)
+            return target
+
+        target, errors = await attempt(info, run)
+        return AccountPayload(account=await _account(target) if target else None, errors=errors)
 
     @strawberry.mutation(description="Create a partner API key (admin). The key is returned once.")
-    async def create_api_key(self, info: Info, name: str, scopes: list[Scope]) -> ApiKeyPayload:  # type: ignore[valid-type]
-        result, errors = await attempt(
-            info, lambda: auth.create_api_key(info.context.principal, name, [enums.Scope(s) for s in scopes])
-        )
+    async def create_api_key(self, info: Info, name: str, scopes: list[Scope]) -> ApiKeyPayload:
+        result, errors = await attempt(info, lambda: auth.create_api_key(info.context.principal, name, scopes))
         if result is None:
             return ApiKeyPayload(api_key=None, key=None, errors=errors)
         return ApiKeyPayload(api_key=ApiKey(row=result[0]), key=result[1], errors=[])
 
     @strawberry.mutation(description="Revoke a partner API key at once (admin).")
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyPayload:
-        row, errors = await attempt(info, lambda: auth.revoke_api_key(info.context.principal, _pk(id)))
+        row, errors = await attempt(info, lambda: auth.revoke_api_key(info.context.principal, parse_id(id)))
         return ApiKeyPayload(api_key=ApiKey(row=row) if row else None, key=None, errors=errors)

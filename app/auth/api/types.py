@@ -10,12 +10,11 @@ from strawberry.scalars import JSON
 
 from app.auth import enums
 
-AccountKind = strawberry.enum(enums.AccountKind)
-CustomerKind = strawberry.enum(enums.CustomerKind, description="Citizen (CCCD), business (tax code) or state agency.")
-Role = strawberry.enum(enums.Role, description="Staff roles, granted by an admin.")
-
-
-Scope = strawberry.enum(enums.Scope, description="What a partner API key may read.")
+# The domain's enums are the GraphQL enums: registered once here with their descriptions.
+strawberry.enum(enums.AccountKind)
+strawberry.enum(enums.CustomerKind, description="Citizen (CCCD), business (tax code) or state agency.")
+strawberry.enum(enums.Role, description="Staff roles, granted by an admin.")
+strawberry.enum(enums.Scope, description="What a partner API key may read.")
 
 
 @strawberry.type
@@ -40,11 +39,11 @@ class Account:
         return str(self.row["phone"])
 
     @strawberry.field
-    def kind(self) -> AccountKind:  # type: ignore[valid-type]
+    def kind(self) -> enums.AccountKind:
         return enums.AccountKind(self.row["kind"])
 
     @strawberry.field
-    def customer_kind(self) -> CustomerKind | None:  # type: ignore[valid-type]
+    def customer_kind(self) -> enums.CustomerKind | None:
         return enums.CustomerKind(self.row["customer_kind"]) if self.row["customer_kind"] else None
 
     @strawberry.field(description="CCCD, citizens only.")
@@ -60,7 +59,7 @@ class Account:
         return self.row["organization_name"] or None
 
     @strawberry.field
-    def roles(self) -> list[Role]:  # type: ignore[valid-type]
+    def roles(self) -> list[enums.Role]:
         return sorted(enums.Role(r) for r in self.role_values)
 
     @strawberry.field
@@ -85,7 +84,7 @@ class ApiKey:
         return str(self.row["prefix"])
 
     @strawberry.field
-    def scopes(self) -> list[Scope]:  # type: ignore[valid-type]
+    def scopes(self) -> list[enums.Scope]:
         return [enums.Scope(s) for s in self.row["scopes"]]
 
     @strawberry.field

@@ -1,4 +1,5 @@
-"""Per-request DataLoaders of service requests: one query per nested field, whatever the page size."""
+"""Per-request DataLoaders of service requests: one query per nested field, whatever the page size.
+(The service, plan and department of a request come through the catalog's own loaders.)"""
 
 from __future__ import annotations
 
@@ -6,25 +7,13 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from catalog import repository as catalog_repository
+from app import events
 from catalog.requests import repository
-
-
-def _by_id(rows: list[dict[str, Any]], keys: list[int]) -> list[dict[str, Any] | None]:
-    index = {row["id"]: row for row in rows}
-    return [index.get(key) for key in keys]
-
-
-async def _services(keys: list[int]) -> list[dict[str, Any] | None]:
-    return _by_id(await catalog_repository.services_by_ids(keys), keys)
-
-
-async def _plans(keys: list[int]) -> list[dict[str, Any] | None]:
-    return _by_id(await repository.plans_by_ids(keys), keys)
+from catalog.requests.notifications import ENTITY
 
 
 async def _events(keys: list[int]) -> list[list[dict[str, Any]]]:
-    grouped = await repository.events_by_requests(keys)
+    grouped = await events.histories(ENTITY, keys)
     return [grouped.get(key, []) for key in keys]
 
 
@@ -35,7 +24,5 @@ async def _documents(keys: list[int]) -> list[list[dict[str, Any]]]:
 
 class RequestsLoaders:
     def __init__(self) -> None:
-        self.service = DataLoader(load_fn=_services)
-        self.plan = DataLoader(load_fn=_plans)
         self.events = DataLoader(load_fn=_events)
         self.documents = DataLoader(load_fn=_documents)

@@ -9,20 +9,12 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from app import files
 from app.api.errors import UserError, attempt
-from app.config import get_settings
-from catalog import enums as catalog_enums
-from catalog.api.types import Channel
 from catalog.requests import calendar, submit, uploads, workflow
-from catalog.requests import enums as request_enums
-from catalog.requests.api.caller import client_address
-from catalog.requests.api.types import (
-    RequestAction,
-    RequestTracking,
-    ServiceRequest,
-    WorkingDayOverride,
-    WorkingDayOverrideKind,
-)
+from catalog.requests.api.types import RequestTracking, ServiceRequest, WorkingDayOverride
+from catalog.requests.enums import OverrideKind, RequestAction
+from catalog.requests.submit import MAX_DOCUMENTS
 
 
 @strawberry.input(description="An uploaded file for one of the service's required documents (multipart request).")
@@ -31,25 +23,23 @@ class DocumentUploadInput:
     file: Upload
 
 
-@strawberry.input
-class SubmitRequestInput:
-    service_code: str
+@strawberry.input(description="A request: the service, plan, channel and quantity, and (guests) how to reach you.")
+class SubmitRequestInput(submit.SubmitFields):
     plan_id: strawberry.ID
-    channel: Channel  # type: ignore[valid-type]
-    quantity: int
-    desired_start: date | None = None
-    desired_end: date | None = None
-    notes: str | None = None
     contact_name: str | None = strawberry.field(default=None, description="Required for guests.")
     contact_phone: str | None = strawberry.field(default=None, description="Required for guests.")
     contact_email: str | None = strawberry.field(default=None, description="Required for guests.")
     documents: list[DocumentUploadInput] = strawberry.field(default_factory=list)
 
 
-async def _read(upload: Any, requirement: int) -> uploads.IncomingFile:
-    """At most max_upload_bytes + 1 bytes: enough to refuse a larger file without reading it all."""
-    data = await upload.read(get_settings().max_upload_bytes + 1)
-    return uploads.IncomingFile(requirement, upload.filename or "document", upload.content_type or "", data)
+async def _files(documents: list[DocumentUploadInput] | None) -> list[uploads.IncomingFile]:
+    """Each file read up to max_upload_bytes + 1 bytes: enough to refuse a larger one without reading it all
+    (and no more files than a request may carry, plus one to say there are too many)."""
+    incoming = []
+    for d in (documents or [])[: MAX_DOCUMENTS + 1]:
+        upload = await files.read_upload(d.file)
+        incoming.append(uploads.IncomingFile(d.requirement, upload.filename, upload.content_type, upload.data))
+    return incoming
 
 
 @strawberry.type
@@ -92,110 +82,95 @@ def _guest_payload(row: dict[str, Any] | None, errors: list[UserError]) -> Guest
     return GuestRequestPayload(request=RequestTracking(row=row) if row else None, errors=errors)
 
 
-def _int(value: strawberry.ID | None) -> int:
-    text = str(value)
-    return int(text) if text.isdigit() and len(text) < 18 else -1
-
-
 @strawberry.type
 class RequestsMutation:
     @strawberry.mutation(
         description="Submit a request (signed-in customer, or guest with contact name, phone and e-mail). "
-        "Documents are files of a GraphQL multipart request."
+        "Documents are files of a GraphQL multipart request. A guest's receipt e-mail carries a secret link "
+        "to cancel before processing starts."
     )
     async def submit_service_request(self, info: Info, input: SubmitRequestInput) -> ServiceRequestPayload:
         async def run() -> dict[str, Any]:
-            files = [await _read(d.file, d.requirement) for d in input.documents]
-            fields = submit.SubmitFields(
-                service_code=input.service_code,
-                plan_id=_int(input.plan_id),
-                channel=catalog_enums.Channel(input.channel),
-                quantity=input.quantity,
-                desired_start=input.desired_start,
-                desired_end=input.desired_end,
-                notes=input.notes,
-                contact_name=input.contact_name,
-                contact_phone=input.contact_phone,
-                contact_email=input.contact_email,
-                documents=files,
-            )
-            return await submit.submit_request(info.context.principal, fields)
+            return await submit.submit_request(info.context.principal, input, await _files(input.documents))
 
         return _payload(*await attempt(info, run))
 
     @strawberry.mutation(
         description="Move a request one step (see the transition table): operators of its department for "
-        "receive/start/requestSupplement/markResultReady/complete/reject, its customer for cancel/resubmit. "
-        "reject and request_supplement need a comment."
+        "receive/start/requestSupplement/markResultReady/complete/reject, its signed-in customer for cancel. "
+        "reject and requestSupplement need a comment."
     )
     async def transition_service_request(
-        self,
-        info: Info,
-        code: str,
-        action: RequestAction,  # type: ignore[valid-type]
-        comment: str | None = None,
+        self, info: Info, code: str, action: RequestAction, comment: str | None = None
     ) -> ServiceRequestPayload:
-        principal, step = info.context.principal, request_enums.RequestAction(action)
-        return _payload(*await attempt(info, lambda: workflow.transition(principal, code, step, comment)))
+        principal = info.context.principal
+        return _payload(*await attempt(info, lambda: workflow.transition(principal, code, action, comment)))
 
     @strawberry.mutation(
-        description="The customer answers a supplement request: a comment and, optionally, more documents "
-        "(multipart). The clock restarts and the due date moves by the working days waited."
+        description="The signed-in customer answers a supplement request: a comment and, optionally, more "
+        "documents (multipart). The clock restarts and the due date moves by the working days waited."
     )
     async def resubmit_service_request(
         self, info: Info, code: str, comment: str | None = None, documents: list[DocumentUploadInput] | None = None
     ) -> ServiceRequestPayload:
         async def run() -> dict[str, Any]:
-            files = [await _read(d.file, d.requirement) for d in documents or []]
-            action = request_enums.RequestAction.RESUBMIT
-            return await workflow.transition(info.context.principal, code, action, comment, files)
+            files = await _files(documents)
+            return await workflow.transition(info.context.principal, code, RequestAction.RESUBMIT, comment, files)
 
         return _payload(*await attempt(info, run))
 
     @strawberry.mutation(
         description="A guest (request submitted without an account) cancels it before processing starts, "
-        "proving ownership with the receipt code and the phone or e-mail given at submission. Wrong pairs, "
-        "unknown codes and requests owned by an account answer NOT_FOUND alike (an account holder signs in "
-        "and uses transitionServiceRequest); repeated failures answer RATE_LIMITED, as trackRequest."
+        "with the secret link token from the center's e-mail. Unknown tokens answer LINK_INVALID, expired "
+        "ones LINK_EXPIRED."
     )
     async def cancel_service_request_as_guest(
-        self, info: Info, code: str, contact: str, comment: str | None = None
+        self, info: Info, token: str, comment: str | None = None
     ) -> GuestRequestPayload:
-        async def run() -> dict[str, Any]:
-            action = request_enums.RequestAction.CANCEL
-            principal, client = info.context.principal, client_address(info)
-            return await workflow.guest_transition(principal, code, contact, client, action, comment)
-
-        return _guest_payload(*await attempt(info, run))
+        principal = info.context.principal
+        return _guest_payload(
+            *await attempt(info, lambda: workflow.guest_transition(principal, token, RequestAction.CANCEL, comment))
+        )
 
     @strawberry.mutation(
-        description="A guest answers a supplement request: a comment and, optionally, more documents "
-        "(multipart), proving ownership as cancelServiceRequestAsGuest does. The clock restarts and the due "
+        description="A guest answers a supplement request with the secret link token from the e-mail that "
+        "asked for it: a comment and, optionally, more documents (multipart). The clock restarts and the due "
         "date moves by the working days waited."
     )
     async def resubmit_service_request_as_guest(
         self,
         info: Info,
-        code: str,
-        contact: str,
+        token: str,
         comment: str | None = None,
         documents: list[DocumentUploadInput] | None = None,
     ) -> GuestRequestPayload:
         async def run() -> dict[str, Any]:
-            files = [await _read(d.file, d.requirement) for d in documents or []]
-            action = request_enums.RequestAction.RESUBMIT
-            principal, client = info.context.principal, client_address(info)
-            return await workflow.guest_transition(principal, code, contact, client, action, comment, files)
+            files = await _files(documents)
+            action = RequestAction.RESUBMIT
+            return await workflow.guest_transition(info.context.principal, token, action, comment, files)
 
         return _guest_payload(*await attempt(info, run))
+
+    @strawberry.mutation(
+        description="An operator of the request's department records a supplement the customer brought to the "
+        "counter (documents as multipart files): the customer's resubmission, recorded as taken by the "
+        "operator on the customer's behalf."
+    )
+    async def record_counter_supplement(
+        self, info: Info, code: str, comment: str | None = None, documents: list[DocumentUploadInput] | None = None
+    ) -> ServiceRequestPayload:
+        async def run() -> dict[str, Any]:
+            files = await _files(documents)
+            return await workflow.record_counter_supplement(info.context.principal, code, comment, files)
+
+        return _payload(*await attempt(info, run))
 
     @strawberry.mutation(description="Assign a request to an operator of its department (null: unassign).")
     async def assign_service_request(
         self, info: Info, code: str, assignee_id: strawberry.ID | None = None
     ) -> ServiceRequestPayload:
         principal = info.context.principal
-        assignee = _int(assignee_id) if assignee_id is not None else None
-        return _payload(*await attempt(info, lambda: workflow.assign(principal, code, assignee)))
+        return _payload(*await attempt(info, lambda: workflow.assign(principal, code, assignee_id)))
 
     @strawberry.mutation(
         description="Flag running requests past their due date, promise a new date with an apology and tell "
@@ -211,7 +186,7 @@ class RequestsMutation:
     ) -> StaffDepartmentsPayload:
         principal = info.context.principal
         ids, errors = await attempt(
-            info, lambda: workflow.add_staff_to_department(principal, _int(account_id), department_code)
+            info, lambda: workflow.add_staff_to_department(principal, account_id, department_code)
         )
         return StaffDepartmentsPayload(department_ids=[strawberry.ID(str(i)) for i in ids or []], errors=errors)
 
@@ -219,15 +194,11 @@ class RequestsMutation:
         description="Admin: an announced extra day off or extra working day (e.g. a swapped Saturday)."
     )
     async def set_working_day_override(
-        self,
-        info: Info,
-        day: date,
-        kind: WorkingDayOverrideKind,  # type: ignore[valid-type]
-        note: str | None = None,
+        self, info: Info, day: date, kind: OverrideKind, note: str | None = None
     ) -> WorkingDayOverridePayload:
-        principal, value = info.context.principal, request_enums.OverrideKind(kind)
-        row, errors = await attempt(info, lambda: calendar.set_override(principal, day, value, note))
-        override = WorkingDayOverride(day=row["day"], kind=request_enums.OverrideKind(row["kind"])) if row else None
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: calendar.set_override(principal, day, kind, note))
+        override = WorkingDayOverride(day=row["day"], kind=OverrideKind(row["kind"])) if row else None
         return WorkingDayOverridePayload(override=override, errors=errors)
 
     @strawberry.mutation(description="Admin: remove an override; true when one existed.")

@@ -10,39 +10,17 @@ from strawberry.types import Info
 
 from app import clock
 from app.api.pagination import Connection
-from catalog.requests import access, calendar, queue, stats, tracking
-from catalog.requests import enums as request_enums
+from catalog.requests import access, calendar, queue, stats, tracking, workflow
 from catalog.requests.api.caller import client_address
-from catalog.requests.api.types import (
-    DepartmentRequestStats,
-    RequestStatus,
-    RequestTracking,
-    ServiceRequest,
-    WorkingDayOverride,
-)
+from catalog.requests.api.types import DepartmentRequestStats, RequestTracking, ServiceRequest, WorkingDayOverride
+from catalog.requests.enums import OverrideKind
 
 
-@strawberry.input
-class RequestQueueFilter:
-    statuses: list[RequestStatus] | None = None  # type: ignore[valid-type]
-    department_code: str | None = None
-    service_code: str | None = None
+@strawberry.input(description="Filters of the staff queue; all given filters must match.")
+class RequestQueueFilter(queue.QueueFields):
     assignee_id: strawberry.ID | None = None
-    overdue: bool | None = None
     submitted_from: date | None = strawberry.field(default=None, description="Local date, inclusive.")
     submitted_to: date | None = strawberry.field(default=None, description="Local date, inclusive.")
-
-    def to_fields(self) -> queue.QueueFields:
-        assignee = str(self.assignee_id) if self.assignee_id is not None else None
-        return queue.QueueFields(
-            statuses=tuple(request_enums.RequestStatus(s) for s in self.statuses or []),
-            department_code=self.department_code,
-            service_code=self.service_code,
-            assignee_id=int(assignee) if assignee and assignee.isdigit() else (-1 if assignee else None),
-            overdue=self.overdue,
-            submitted_from=self.submitted_from,
-            submitted_to=self.submitted_to,
-        )
 
 
 @strawberry.type
@@ -54,6 +32,13 @@ class RequestsQuery:
     )
     async def track_request(self, info: Info, code: str, contact: str) -> RequestTracking:
         return RequestTracking(row=await tracking.track(code, contact, client_address(info)))
+
+    @strawberry.field(
+        description="A guest's view of their request through the secret link token from the center's e-mail "
+        "(the tracking view, no personal data)."
+    )
+    async def guest_service_request(self, info: Info, token: str) -> RequestTracking:
+        return RequestTracking(row=await workflow.guest_view(info.context.principal, token))
 
     @strawberry.field(description="A request by receipt code: for its customer and its department's staff.")
     async def service_request(self, info: Info, code: str) -> ServiceRequest:
@@ -70,8 +55,7 @@ class RequestsQuery:
     async def request_queue(
         self, info: Info, filter: RequestQueueFilter | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[ServiceRequest]:
-        fields = filter.to_fields() if filter else queue.QueueFields()
-        page = await queue.staff_queue(info.context.principal, fields, first, after)
+        page = await queue.staff_queue(info.context.principal, filter or queue.QueueFields(), first, after)
         return Connection.of(page, lambda row: ServiceRequest(row=row))
 
     @strawberry.field(description="Per-department figures for requests received between two local dates.")
@@ -84,4 +68,4 @@ class RequestsQuery:
     @strawberry.field(description="Announced extra days off and extra working days of a year (staff).")
     async def working_day_overrides(self, info: Info, year: int) -> list[WorkingDayOverride]:
         rows = await calendar.list_overrides(info.context.principal, year)
-        return [WorkingDayOverride(day=r["day"], kind=request_enums.OverrideKind(r["kind"])) for r in rows]
+        return [WorkingDayOverride(day=r["day"], kind=OverrideKind(r["kind"])) for r in rows]

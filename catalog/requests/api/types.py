@@ -8,47 +8,18 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from app.api.history import HistoryEvent, history
 from app.api.scalars import Vnd
-from app.vat import VatRate as VatRateEnum
-from catalog.api.types import Channel, Department, Plan, Service
-from catalog.requests import enums
+from app.money import VatRate
+from catalog.api.types import Department, Plan, Service
+from catalog.enums import Channel
+from catalog.requests.enums import OverrideKind, RequestAction, RequestStatus
 from catalog.requests.stats import DepartmentFigures
 
-RequestStatus = strawberry.enum(enums.RequestStatus, description="Where a service request stands.")
-RequestAction = strawberry.enum(enums.RequestAction, description="A step of the request workflow.")
-WorkingDayOverrideKind = strawberry.enum(enums.OverrideKind, name="WorkingDayOverrideKind")
-
-
-@strawberry.type(description="One step in a request's history.")
-class RequestStep:
-    row: strawberry.Private[dict[str, Any]]
-
-    @strawberry.field
-    def action(self) -> str:
-        return str(self.row["action"])
-
-    @strawberry.field
-    def from_status(self) -> str:
-        return str(self.row["from_status"])
-
-    @strawberry.field
-    def to_status(self) -> str:
-        return str(self.row["to_status"])
-
-    @strawberry.field
-    def at(self) -> datetime:
-        return self.row["created_at"]
-
-
-@strawberry.type(description="A step with who took it and the comment (customer and staff view).")
-class RequestEvent(RequestStep):
-    @strawberry.field
-    def actor(self) -> str:
-        return str(self.row["actor_label"])
-
-    @strawberry.field
-    def comment(self) -> str:
-        return str(self.row["comment"])
+# The domain's enums are the GraphQL enums: registered once here with their names and descriptions.
+strawberry.enum(RequestStatus, description="Where a service request stands.")
+strawberry.enum(RequestAction, description="A step of the request workflow.")
+strawberry.enum(OverrideKind, name="WorkingDayOverrideKind")
 
 
 @strawberry.type
@@ -94,12 +65,12 @@ class RequestTracking:
         return str(self.row["code"])
 
     @strawberry.field
-    def status(self) -> RequestStatus:  # type: ignore[valid-type]
-        return enums.RequestStatus(self.row["status"])
+    def status(self) -> RequestStatus:
+        return RequestStatus(self.row["status"])
 
     @strawberry.field
     async def service(self, info: Info) -> Service:
-        return Service(row=await info.context.loaders.requests.service.load(self.row["service"]))
+        return Service(row=await info.context.loaders.catalog.service.load(self.row["service"]))
 
     @strawberry.field
     def submitted_at(self) -> datetime:
@@ -125,9 +96,11 @@ class RequestTracking:
     def apology_note(self) -> str:
         return str(self.row["apology_note"])
 
-    @strawberry.field
-    async def steps(self, info: Info) -> list[RequestStep]:
-        return [RequestStep(row=r) for r in await info.context.loaders.requests.events.load(self.row["id"])]
+    @strawberry.field(
+        description="The request's history as the public sees it: when and which step (no names, no comments)."
+    )
+    async def steps(self, info: Info) -> list[HistoryEvent]:
+        return history(await info.context.loaders.requests.events.load(self.row["id"]), public=True)
 
 
 @strawberry.type(description="A service request as its customer and the department's staff see it.")
@@ -138,17 +111,15 @@ class ServiceRequest(RequestTracking):
 
     @strawberry.field
     async def plan(self, info: Info) -> Plan:
-        return Plan(row=await info.context.loaders.requests.plan.load(self.row["plan"]))
+        return Plan(row=await info.context.loaders.catalog.plan.load(self.row["plan"]))
 
     @strawberry.field
     async def department(self, info: Info) -> Department:
         return Department(row=await info.context.loaders.catalog.department.load(self.row["department"]))
 
     @strawberry.field
-    def channel(self) -> Channel:  # type: ignore[valid-type]
-        from catalog.enums import Channel as ChannelEnum
-
-        return ChannelEnum(self.row["channel"])
+    def channel(self) -> Channel:
+        return Channel(self.row["channel"])
 
     @strawberry.field
     def quantity(self) -> int:
@@ -160,7 +131,7 @@ class ServiceRequest(RequestTracking):
 
     @strawberry.field
     def vat_rate(self) -> str:
-        return VatRateEnum(self.row["vat_rate"]).invoice_label
+        return VatRate(self.row["vat_rate"]).invoice_label
 
     @strawberry.field
     def amount(self) -> Vnd:
@@ -223,9 +194,9 @@ class ServiceRequest(RequestTracking):
     def version(self) -> int:
         return int(self.row["version"])
 
-    @strawberry.field
-    async def events(self, info: Info) -> list[RequestEvent]:
-        return [RequestEvent(row=r) for r in await info.context.loaders.requests.events.load(self.row["id"])]
+    @strawberry.field(description="The request's history with who took each step and why.")
+    async def events(self, info: Info) -> list[HistoryEvent]:
+        return history(await info.context.loaders.requests.events.load(self.row["id"]))
 
     @strawberry.field
     async def documents(self, info: Info) -> list[RequestDocument]:
@@ -236,7 +207,7 @@ class ServiceRequest(RequestTracking):
 @strawberry.type
 class WorkingDayOverride:
     day: date
-    kind: WorkingDayOverrideKind  # type: ignore[valid-type]
+    kind: OverrideKind
 
 
 @strawberry.type(description="Figures of one department for a period (requests received in it).")

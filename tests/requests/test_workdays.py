@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from datetime import date, time, timedelta
+from pathlib import Path
 
+import holidays
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +17,16 @@ from tests.requests.helpers import local
 
 CUTOFF = time(15, 0)
 PLAIN = Calendar()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_holidays_package_is_pinned_exactly_and_installed_at_that_version() -> None:
+    # Years without a shipped schedule take their days off from `holidays`: a range would let the
+    # install date decide a deadline.
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (pin,) = [d for d in dependencies if re.match(r"holidays\b", d)]
+    assert pin == f"holidays=={holidays.__version__}" == "holidays==0.109"
+    assert any(d.startswith("tzdata") for d in dependencies)
 
 
 def test_tet_2026_days_off_are_skipped() -> None:

@@ -5,7 +5,7 @@ Rules (documented in the README):
   the lunar calendar), unless the override table says otherwise (extra day off / extra working day,
   e.g. a Saturday worked to bridge a holiday);
 - a request received on a working day before the cut-off (15:00 by default) counts from that day,
-  otherwise from the next working day;
+  otherwise from the next working day: the cut-off instant itself (15:00:00) is already "after";
 - the due date is the Nth working day after that day;
 - a supplement pause moves the due date by the working days spent waiting for the customer
   (after the day of the request, up to and including the day of the resubmission).

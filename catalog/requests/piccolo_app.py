@@ -10,6 +10,7 @@ from catalog.requests.tables import (
     ServiceRequest,
     StaffDepartment,
     TrackingAttempt,
+    WorkingCalendarYear,
     WorkingDayOverride,
 )
 
@@ -24,6 +25,7 @@ APP_CONFIG = AppConfig(
         RequestDocument,
         StaffDepartment,
         WorkingDayOverride,
+        WorkingCalendarYear,
         Notification,
         TrackingAttempt,
         ReceiptCounter,

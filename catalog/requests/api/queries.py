@@ -10,6 +10,8 @@ from strawberry.types import Info
 
 from app import clock
 from app.api.pagination import Connection
+from catalog.api.queries import use_language
+from catalog.api.types import Language
 from catalog.requests import access, calendar, queue, stats, tracking
 from catalog.requests import enums as request_enums
 from catalog.requests.api.caller import client_address
@@ -18,6 +20,7 @@ from catalog.requests.api.types import (
     RequestStatus,
     RequestTracking,
     ServiceRequest,
+    WorkingCalendar,
     WorkingDayOverride,
 )
 
@@ -81,7 +84,17 @@ class RequestsQuery:
         rows = await stats.department_stats(info.context.principal, from_, to, clock.local_today())
         return [DepartmentRequestStats(figures=f) for f in rows]
 
-    @strawberry.field(description="Announced extra days off and extra working days of a year (staff).")
+    @strawberry.field(
+        description="The rows of the working-day table of a year, shipped schedule and admin edits (staff)."
+    )
     async def working_day_overrides(self, info: Info, year: int) -> list[WorkingDayOverride]:
-        rows = await calendar.list_overrides(info.context.principal, year)
-        return [WorkingDayOverride(day=r["day"], kind=request_enums.OverrideKind(r["kind"])) for r in rows]
+        return [WorkingDayOverride(row=r) for r in await calendar.list_overrides(info.context.principal, year)]
+
+    @strawberry.field(
+        description="Public: every day off and working day against the standard week of a year, as deadlines "
+        "count them, with name, source and origin; says when the year's Tết schedule is not announced yet. "
+        "Years 2000-2100 (else YEAR_OUT_OF_RANGE)."
+    )
+    async def working_calendar(self, info: Info, year: int, lang: Language | None = None) -> WorkingCalendar:
+        use_language(info, lang)
+        return WorkingCalendar(value=await calendar.year_calendar(year))

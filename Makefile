@@ -23,7 +23,7 @@ setup: $(STAMP)  ## create the virtual environment and install
 migrate: setup  ## apply migrations to DATABASE_URL (default: embedded SQLite under var/)
 	$(BIN)/python -m app.cli migrate
 
-seed: migrate  ## load the center's catalog (idempotent)
+seed: migrate  ## load the center's catalog and the announced working calendar (idempotent)
 	$(BIN)/python -m app.cli seed
 
 run: seed  ## serve the API at http://$(HOST):$(PORT)/graphql (GraphiQL in the browser)

@@ -1,7 +1,7 @@
 """Command line: migrate, seed, serve, create-admin.
 
 python -m app.cli migrate
-python -m app.cli seed
+python -m app.cli seed                  (the catalog and the announced working calendar; idempotent)
 python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
 python -m app.cli serve [--host 127.0.0.1] [--port 8000]
 python -m app.cli mark-overdue          (flag late service requests, promise a new date; cron)
@@ -31,10 +31,12 @@ async def migrate() -> None:
         raise SystemExit(f"migration failed: {response.message}")
 
 
-async def seed() -> dict[str, int]:
+async def seed() -> dict[str, dict[str, int]]:
+    """The catalog and the announced working calendar, both idempotent (what `make run` loads)."""
+    from catalog.requests.schedule import seed_working_calendar
     from catalog.seed import seed_catalog
 
-    return await seed_catalog()
+    return {"catalog": await seed_catalog(), "working_calendar": await seed_working_calendar()}
 
 
 async def create_admin(email: str, name: str, password: str) -> int:
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ttcntt")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply every pending migration")
-    commands.add_parser("seed", help="load the center's catalog (idempotent)")
+    commands.add_parser("seed", help="load the center's catalog and the announced working calendar (idempotent)")
     admin = commands.add_parser("create-admin", help="create the first admin (or make a staff account admin)")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Quản trị hệ thống")
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate())
         print("migrations applied")
     elif args.command == "seed":
-        print(json.dumps({"inserted": asyncio.run(seed())}))
+        print(json.dumps(asyncio.run(seed())))
     elif args.command == "create-admin":
         from app.config import admin_password_from_env
         from app.errors import DomainError

@@ -40,7 +40,7 @@ class Settings:
     # Per file; Litestar refuses whole request bodies over 10 MB (request_max_body_size) before we see them.
     max_upload_bytes: int = 5 * 1024 * 1024
     upload_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
-    working_day_cutoff: str = "15:00"  # received after this local time: counts from the next working day
+    working_day_cutoff: str = "15:00"  # received at or after this local time: counts from the next working day
     receipt_prefix: str = "TTCNTT"
     tracking_max_failures: int = 5  # failed public lookups per code or client within the window
     tracking_window_minutes: int = 15

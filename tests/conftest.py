@@ -63,9 +63,10 @@ async def client(db: None) -> AsyncIterator[support.Api]:
 
 @pytest.fixture
 async def catalog(db: None) -> dict[str, int]:
-    from catalog.seed import seed_catalog
+    """The seed as `make run` runs it (the catalog and the announced working calendar); the catalog's counts."""
+    from app.cli import seed
 
-    return await seed_catalog()
+    return (await seed())["catalog"]
 
 
 @pytest.fixture

@@ -34,8 +34,18 @@ class Side(StrEnum):
 
 
 class OverrideKind(StrEnum):
+    """A day against the standard week (Monday-Friday work, Saturday-Sunday rest)."""
+
     EXTRA_DAY_OFF = "extra_day_off"
     EXTRA_WORKING_DAY = "extra_working_day"
+
+
+class DayOrigin(StrEnum):
+    """Where a non-standard day comes from. PACKAGE is never stored: it is the `holidays` package's answer."""
+
+    SCHEDULE = "schedule"  # the announced schedule shipped as data (catalog/requests/data/working_calendar.json)
+    ADMIN = "admin"  # setWorkingDayOverride
+    PACKAGE = "package"
 
 
 # Statuses in which the clock runs (a request there can become overdue).

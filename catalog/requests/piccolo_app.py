@@ -8,6 +8,7 @@ from catalog.requests.tables import (
     ServiceRequest,
     StaffDepartment,
     TrackingAttempt,
+    WorkingCalendarYear,
     WorkingDayOverride,
 )
 
@@ -21,6 +22,7 @@ APP_CONFIG = AppConfig(
         RequestDocument,
         StaffDepartment,
         WorkingDayOverride,
+        WorkingCalendarYear,
         TrackingAttempt,
         GuestLink,
     ],

@@ -14,6 +14,7 @@ from catalog.requests.tables import (
     ServiceRequest,
     StaffDepartment,
     TrackingAttempt,
+    WorkingCalendarYear,
     WorkingDayOverride,
 )
 
@@ -142,9 +143,22 @@ async def add_membership(account_id: int, department_id: int) -> None:
         await StaffDepartment.insert(StaffDepartment(account=account_id, department=department_id))
 
 
+# --- working calendar ---------------------------------------------------------------------------
+
+
 async def overrides_between(start: date, end: date) -> list[tuple[date, str]]:
-    rows = await WorkingDayOverride.select().where((WorkingDayOverride.day >= start) & (WorkingDayOverride.day <= end))
+    rows = await WorkingDayOverride.select(WorkingDayOverride.day, WorkingDayOverride.kind).where(
+        (WorkingDayOverride.day >= start) & (WorkingDayOverride.day <= end)
+    )
     return [(row["day"], row["kind"]) for row in rows]
+
+
+async def override_rows_between(start: date, end: date) -> list[dict[str, Any]]:
+    return (
+        await WorkingDayOverride.select()
+        .where((WorkingDayOverride.day >= start) & (WorkingDayOverride.day <= end))
+        .order_by(WorkingDayOverride.day)
+    )
 
 
 async def all_overrides() -> list[dict[str, Any]]:
@@ -155,17 +169,45 @@ async def override_on(day: date) -> dict[str, Any] | None:
     return await WorkingDayOverride.select().where(WorkingDayOverride.day == day).first()
 
 
-async def upsert_override(day: date, kind: str, note: str) -> None:
+async def insert_override(values: dict[str, Any]) -> None:
+    await WorkingDayOverride.insert(WorkingDayOverride(**values))
+
+
+async def update_override(day: date, values: dict[Any, Any]) -> None:
+    await WorkingDayOverride.update(values).where(WorkingDayOverride.day == day)
+
+
+async def upsert_override(day: date, values: dict[str, Any]) -> None:
     if await override_on(day):
-        await WorkingDayOverride.update({WorkingDayOverride.kind: kind, WorkingDayOverride.note: note}).where(
-            WorkingDayOverride.day == day
-        )
+        await update_override(day, values)
     else:
-        await WorkingDayOverride.insert(WorkingDayOverride(day=day, kind=kind, note=note))
+        await insert_override({"day": day, **values})
 
 
 async def delete_override(day: date) -> None:
     await WorkingDayOverride.delete().where(WorkingDayOverride.day == day)
+
+
+async def calendar_years() -> list[dict[str, Any]]:
+    return await WorkingCalendarYear.select().order_by(WorkingCalendarYear.year)
+
+
+async def calendar_year(year: int) -> dict[str, Any] | None:
+    return await WorkingCalendarYear.select().where(WorkingCalendarYear.year == year).first()
+
+
+async def scheduled_years() -> list[int]:
+    """Years whose announced schedule is loaded: their override rows are the whole schedule."""
+    rows = await WorkingCalendarYear.select(WorkingCalendarYear.year).where(WorkingCalendarYear.tet_announced.eq(True))
+    return [int(row["year"]) for row in rows]
+
+
+async def insert_calendar_year(values: dict[str, Any]) -> None:
+    await WorkingCalendarYear.insert(WorkingCalendarYear(**values))
+
+
+async def update_calendar_year(year: int, values: dict[Any, Any]) -> None:
+    await WorkingCalendarYear.update(values).where(WorkingCalendarYear.year == year)
 
 
 # --- tracking attempts --------------------------------------------------------------------------

@@ -84,10 +84,29 @@ class StaffDepartment(Table, tablename="staff_department"):
 
 
 class WorkingDayOverride(Table, tablename="working_day_override"):
+    """A day off or a working day against the standard week: from the shipped schedule (loaded by the seed)
+    or set by an admin. A row decides its day whatever the `holidays` package says."""
+
     id: Serial  # created by Piccolo; declared for type checkers
     day = Date(unique=True)
     kind = Varchar(length=20)  # OverrideKind
     note = Text(default="")
+    name_vi = Varchar(length=200, default="")
+    name_en = Varchar(length=200, default="")
+    source = Varchar(length=300, default="")  # the announcement (number and date) or the Labour Code article
+    # DayOrigin: "schedule" or "admin". Rows made before the schedule shipped were all admin edits.
+    origin = Varchar(length=20, default="admin")
+
+
+class WorkingCalendarYear(Table, tablename="working_calendar_year"):
+    """A year of the shipped schedule. When its Tết (and National Day) schedule is announced, the shipped
+    days are the whole year's schedule and the `holidays` package is not asked for that year."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    year = Integer(unique=True)
+    tet_announced = Boolean(default=False)
+    note_vi = Text(default="")
+    note_en = Text(default="")
 
 
 class TrackingAttempt(Table, tablename="tracking_attempt"):

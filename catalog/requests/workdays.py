@@ -1,11 +1,15 @@
 """Working-day arithmetic in Asia/Ho_Chi_Minh. PURE: the override rows are passed in.
 
-Rules (documented in the README):
-- a working day is Monday-Friday, not a Vietnamese public holiday (`holidays`, country VN, Tết by
-  the lunar calendar), unless the override table says otherwise (extra day off / extra working day,
-  e.g. a Saturday worked to bridge a holiday);
+Rules (documented in the README, section Deadlines):
+- a day with an override row (the shipped announced schedule, or an admin's edit) is what the row says
+  (extra day off / extra working day, e.g. a Saturday worked to bridge a holiday);
+- otherwise, in a year whose announced schedule is shipped (`scheduled_years`), Monday-Friday are
+  working days: the rows are that year's whole schedule and the `holidays` package is not asked, so a
+  package release cannot move a deadline of that year;
+- otherwise a working day is Monday-Friday and not a Vietnamese public holiday of the pinned
+  `holidays` package (country VN, Tết by the lunar calendar);
 - a request received on a working day before the cut-off (15:00 by default) counts from that day,
-  otherwise from the next working day;
+  otherwise from the next working day: the cut-off instant itself (15:00:00) is already "after";
 - the due date is the Nth working day after that day;
 - a supplement pause moves the due date by the working days spent waiting for the customer
   (after the day of the request, up to and including the day of the resubmission).
@@ -24,6 +28,10 @@ import holidays
 from catalog.requests.enums import OverrideKind
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+HOLIDAYS_VERSION: str = holidays.__version__  # pinned exactly in pyproject.toml
+# Years a calendar may be asked about: date arithmetic near date.min/date.max overflows, and no
+# request lives outside these.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @lru_cache(maxsize=64)
@@ -31,13 +39,22 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
+@lru_cache(maxsize=16)
+def package_holidays(year: int) -> dict[date, tuple[str, str]]:
+    """The package's days off of a year with their names (Vietnamese, English)."""
+    vi = holidays.country_holidays("VN", years=year, language="vi")
+    en = holidays.country_holidays("VN", years=year, language="en_US")
+    return {day: (str(vi[day]), str(en.get(day, vi[day]))) for day in sorted(vi)}
+
+
 @dataclass(frozen=True)
 class Calendar:
     overrides: Mapping[date, OverrideKind] = field(default_factory=dict)
+    scheduled_years: frozenset[int] = frozenset()  # years whose announced schedule is loaded
 
     @classmethod
-    def of(cls, rows: Iterable[tuple[date, str]]) -> Calendar:
-        return cls({day: OverrideKind(kind) for day, kind in rows})
+    def of(cls, rows: Iterable[tuple[date, str]], scheduled_years: Iterable[int] = ()) -> Calendar:
+        return cls({day: OverrideKind(kind) for day, kind in rows}, frozenset(scheduled_years))
 
     def is_working_day(self, day: date) -> bool:
         override = self.overrides.get(day)
@@ -45,6 +62,8 @@ class Calendar:
             return True
         if override is OverrideKind.EXTRA_DAY_OFF:
             return False
+        if day.year in self.scheduled_years:
+            return day.weekday() < 5
         return day.weekday() < 5 and day not in _public_holidays(day.year)
 
     def next_working_day(self, day: date) -> date:

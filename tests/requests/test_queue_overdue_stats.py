@@ -116,8 +116,14 @@ async def test_a_swapped_saturday_set_by_the_admin_counts_for_the_deadline(
     frozen_now(local(2026, 3, 5, 10, 0))  # Thursday; 2 working days: Friday 6, Saturday 7 (swapped)
     (code,) = await _submit_many(client, 1)
     assert (await move(client, people.operator, code, "RECEIVE"))["dueDate"] == "2026-03-07"
-    listed = await client.gql("{ workingDayOverrides(year: 2026) { day kind } }", token=people.operator)
-    assert listed.data["workingDayOverrides"] == [{"day": "2026-03-07", "kind": "EXTRA_WORKING_DAY"}]
+    listed = await client.gql("{ workingDayOverrides(year: 2026) { day kind origin note } }", token=people.operator)
+    rows = listed.data["workingDayOverrides"]
+    # the admin's row among the 16 days of the shipped 2026 schedule (loaded by the seed)
+    assert [r for r in rows if r["origin"] == "ADMIN"] == [
+        {"day": "2026-03-07", "kind": "EXTRA_WORKING_DAY", "origin": "ADMIN", "note": "Làm bù"}
+    ]
+    assert [r["origin"] for r in rows].count("SCHEDULE") == 16
+    assert [r["day"] for r in rows] == sorted(r["day"] for r in rows)
 
 
 async def test_department_figures_for_a_period(client: Api, people: People, frozen_now: Callable[[Any], None]) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+import re
+import tomllib
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+import holidays
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +17,16 @@ from tests.requests.helpers import local
 
 CUTOFF = time(15, 0)
 PLAIN = Calendar()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_holidays_package_is_pinned_exactly_and_installed_at_that_version() -> None:
+    # Years without a shipped schedule take their days off from `holidays`: a range would let the
+    # install date decide a deadline.
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (pin,) = [d for d in dependencies if re.match(r"holidays\b", d)]
+    assert pin == f"holidays=={holidays.__version__}" == "holidays==0.109"
+    assert any(d.startswith("tzdata") for d in dependencies)
 
 
 def test_tet_2026_days_off_are_skipped() -> None:
@@ -29,6 +43,18 @@ def test_received_after_the_cutoff_counts_from_the_next_working_day() -> None:
     assert due_date(local(2026, 2, 13, 15, 0), 3, PLAIN, CUTOFF) == date(2026, 2, 26)
     # A later cut-off setting keeps 15:30 on the same day.
     assert due_date(local(2026, 2, 13, 15, 30), 3, PLAIN, time(16, 0)) == date(2026, 2, 25)
+
+
+def test_the_cutoff_instant_itself_counts_from_the_next_working_day() -> None:
+    # README: "at or after 15:00". Friday 6 March 2026, an ordinary working day.
+    assert counting_day(local(2026, 3, 6, 14, 59, 59), PLAIN, CUTOFF) == date(2026, 3, 6)
+    assert counting_day(local(2026, 3, 6, 14, 59, 59, 999999), PLAIN, CUTOFF) == date(2026, 3, 6)
+    assert counting_day(local(2026, 3, 6, 15, 0, 0), PLAIN, CUTOFF) == date(2026, 3, 9)
+    assert due_date(local(2026, 3, 6, 14, 59, 59), 1, PLAIN, CUTOFF) == date(2026, 3, 9)
+    assert due_date(local(2026, 3, 6, 15, 0, 0), 1, PLAIN, CUTOFF) == date(2026, 3, 10)
+    # The same instant given in UTC (08:00:00Z is 15:00:00 in Hà Nội).
+    assert counting_day(datetime(2026, 3, 6, 8, 0, 0, tzinfo=UTC), PLAIN, CUTOFF) == date(2026, 3, 9)
+    assert counting_day(datetime(2026, 3, 6, 7, 59, 59, tzinfo=UTC), PLAIN, CUTOFF) == date(2026, 3, 6)
 
 
 def test_received_on_a_weekend_counts_from_monday() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -191,17 +191,33 @@ class RequestsMutation:
         return StaffDepartmentsPayload(department_ids=[strawberry.ID(str(i)) for i in ids or []], errors=errors)
 
     @strawberry.mutation(
-        description="Admin: an announced extra day off or extra working day (e.g. a swapped Saturday)."
+        description="Admin: a day off or a working day against the standard week (e.g. a swapped Saturday), with "
+        "its names and source. It replaces the shipped schedule's row for that day, and the seed never changes "
+        "it back."
     )
     async def set_working_day_override(
-        self, info: Info, day: date, kind: OverrideKind, note: str | None = None
+        self,
+        info: Info,
+        day: date,
+        kind: OverrideKind,
+        note: str | None = None,
+        name_vi: str | None = None,
+        name_en: str | None = None,
+        source: Annotated[
+            str | None,
+            strawberry.argument(description="The announcement (number and date) or the article the day comes from."),
+        ] = None,
     ) -> WorkingDayOverridePayload:
         principal = info.context.principal
-        row, errors = await attempt(info, lambda: calendar.set_override(principal, day, kind, note))
-        override = WorkingDayOverride(day=row["day"], kind=OverrideKind(row["kind"])) if row else None
-        return WorkingDayOverridePayload(override=override, errors=errors)
+        row, errors = await attempt(
+            info, lambda: calendar.set_override(principal, day, kind, note, name_vi, name_en, source)
+        )
+        return WorkingDayOverridePayload(override=WorkingDayOverride(row=row) if row else None, errors=errors)
 
-    @strawberry.mutation(description="Admin: remove an override; true when one existed.")
+    @strawberry.mutation(
+        description="Admin: remove a row (a shipped day too: the seed does not bring it back); the day then "
+        "follows the standard week, or the holidays package in a year whose Tết schedule is not announced."
+    )
     async def remove_working_day_override(self, info: Info, day: date) -> WorkingDayOverridePayload:
         _, errors = await attempt(info, lambda: calendar.remove_override(info.context.principal, day))
         return WorkingDayOverridePayload(override=None, errors=errors)

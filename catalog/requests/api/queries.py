@@ -9,11 +9,17 @@ import strawberry
 from strawberry.types import Info
 
 from app import clock
+from app.api.i18n import Language, use_language
 from app.api.pagination import Connection
 from catalog.requests import access, calendar, queue, stats, tracking, workflow
 from catalog.requests.api.caller import client_address
-from catalog.requests.api.types import DepartmentRequestStats, RequestTracking, ServiceRequest, WorkingDayOverride
-from catalog.requests.enums import OverrideKind
+from catalog.requests.api.types import (
+    DepartmentRequestStats,
+    RequestTracking,
+    ServiceRequest,
+    WorkingCalendar,
+    WorkingDayOverride,
+)
 
 
 @strawberry.input(description="Filters of the staff queue; all given filters must match.")
@@ -65,7 +71,17 @@ class RequestsQuery:
         rows = await stats.department_stats(info.context.principal, from_, to, clock.local_today())
         return [DepartmentRequestStats(figures=f) for f in rows]
 
-    @strawberry.field(description="Announced extra days off and extra working days of a year (staff).")
+    @strawberry.field(
+        description="The rows of the working-day table of a year, shipped schedule and admin edits (staff)."
+    )
     async def working_day_overrides(self, info: Info, year: int) -> list[WorkingDayOverride]:
-        rows = await calendar.list_overrides(info.context.principal, year)
-        return [WorkingDayOverride(day=r["day"], kind=OverrideKind(r["kind"])) for r in rows]
+        return [WorkingDayOverride(row=r) for r in await calendar.list_overrides(info.context.principal, year)]
+
+    @strawberry.field(
+        description="Public: every day off and working day against the standard week of a year, as deadlines "
+        "count them, with name, source and origin; says when the year's Tết schedule is not announced yet. "
+        "Years 2000-2100 (else YEAR_OUT_OF_RANGE)."
+    )
+    async def working_calendar(self, info: Info, year: int, lang: Language | None = None) -> WorkingCalendar:
+        use_language(info, lang)
+        return WorkingCalendar(value=await calendar.year_calendar(year))

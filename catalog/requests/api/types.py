@@ -9,17 +9,31 @@ import strawberry
 from strawberry.types import Info
 
 from app.api.history import HistoryEvent, history
+from app.api.i18n import LocalizedText, localized
 from app.api.scalars import Vnd
 from app.money import VatRate
 from catalog.api.types import Department, Plan, Service
 from catalog.enums import Channel
-from catalog.requests.enums import OverrideKind, RequestAction, RequestStatus
+from catalog.requests.calendar import CalendarDay, YearCalendar
+from catalog.requests.enums import DayOrigin, OverrideKind, RequestAction, RequestStatus
 from catalog.requests.stats import DepartmentFigures
 
 # The domain's enums are the GraphQL enums: registered once here with their names and descriptions.
 strawberry.enum(RequestStatus, description="Where a service request stands.")
 strawberry.enum(RequestAction, description="A step of the request workflow.")
-strawberry.enum(OverrideKind, name="WorkingDayOverrideKind")
+strawberry.enum(
+    OverrideKind,
+    name="WorkingDayOverrideKind",
+    description="A day against the standard week (Monday-Friday work, Saturday-Sunday rest): a day off "
+    "(public holiday, Tết, compensatory day, the weekday off of a swap) or a working day (a Saturday worked).",
+)
+strawberry.enum(
+    DayOrigin,
+    name="WorkingDayOrigin",
+    description="Where a non-standard day comes from: SCHEDULE, the announced schedule shipped with the "
+    "application; ADMIN, an admin's setWorkingDayOverride; PACKAGE, the pinned `holidays` package (only in a "
+    "year whose Tết schedule is not announced).",
+)
 
 
 @strawberry.type
@@ -204,10 +218,118 @@ class ServiceRequest(RequestTracking):
         return [RequestDocument(row=r, code=self.row["code"]) for r in rows]
 
 
-@strawberry.type
+def _pick(info: Info, vi: str, en: str) -> str:
+    return en if info.context.lang == "en" and en else vi
+
+
+@strawberry.type(description="A row of the working-day table: a day of the shipped schedule or an admin's edit.")
 class WorkingDayOverride:
-    day: date
-    kind: OverrideKind
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def day(self) -> date:
+        return self.row["day"]
+
+    @strawberry.field
+    def kind(self) -> OverrideKind:
+        return OverrideKind(self.row["kind"])
+
+    @strawberry.field
+    def name(self, info: Info) -> str:
+        return localized(info, self.row, "name")
+
+    @strawberry.field(description="Both language versions of the name.")
+    def names(self) -> LocalizedText:
+        return LocalizedText(vi=self.row["name_vi"], en=self.row["name_en"])
+
+    @strawberry.field(description="The announcement (number and date) or the Labour Code article.")
+    def source(self) -> str:
+        return str(self.row["source"])
+
+    @strawberry.field
+    def note(self) -> str:
+        return str(self.row["note"])
+
+    @strawberry.field
+    def origin(self) -> DayOrigin:
+        return DayOrigin(self.row["origin"])
+
+
+@strawberry.type(description="A day off or a working day against the standard week, and where it comes from.")
+class WorkingCalendarDay:
+    value: strawberry.Private[CalendarDay]
+
+    @strawberry.field
+    def day(self) -> date:
+        return self.value.day
+
+    @strawberry.field
+    def kind(self) -> OverrideKind:
+        return self.value.kind
+
+    @strawberry.field
+    def name(self, info: Info) -> str:
+        return _pick(info, self.value.name_vi, self.value.name_en)
+
+    @strawberry.field(description="Both language versions of the name.")
+    def names(self) -> LocalizedText:
+        return LocalizedText(vi=self.value.name_vi, en=self.value.name_en)
+
+    @strawberry.field(
+        description="The announcement (number and date), the Labour Code article, what the admin gave, or the "
+        "`holidays` package and its version."
+    )
+    def source(self) -> str:
+        return self.value.source
+
+    @strawberry.field
+    def note(self) -> str:
+        return self.value.note
+
+    @strawberry.field
+    def origin(self) -> DayOrigin:
+        return self.value.origin
+
+
+@strawberry.type(description="The non-standard days of one year, as deadlines count them.")
+class WorkingCalendar:
+    value: strawberry.Private[YearCalendar]
+
+    @strawberry.field
+    def year(self) -> int:
+        return self.value.year
+
+    @strawberry.field(
+        description="True when the year's Tết (and National Day) schedule for public servants is announced and "
+        "shipped: then `days` is the whole schedule and the `holidays` package is not used for this year. "
+        "False: days off not yet announced come from the package and may change."
+    )
+    def tet_announced(self) -> bool:
+        return self.value.tet_announced
+
+    @strawberry.field(description="Why the year may still change; null when its schedule is announced.")
+    def message(self, info: Info) -> str | None:
+        if self.value.message_vi is None:
+            return None
+        return _pick(info, self.value.message_vi, self.value.message_en or "")
+
+    @strawberry.field(description="Both language versions of the message; null when its schedule is announced.")
+    def messages(self) -> LocalizedText | None:
+        if self.value.message_vi is None:
+            return None
+        return LocalizedText(vi=self.value.message_vi, en=self.value.message_en or "")
+
+    @strawberry.field(description="The shipped data's note on the year: sources and what is uncertain.")
+    def note(self, info: Info) -> str:
+        return _pick(info, self.value.note_vi, self.value.note_en)
+
+    @strawberry.field(description="Both language versions of the note.")
+    def notes(self) -> LocalizedText:
+        return LocalizedText(vi=self.value.note_vi, en=self.value.note_en)
+
+    @strawberry.field(description="Days off and working days against the standard week, by date.")
+    def days(self) -> list[WorkingCalendarDay]:
+        return [WorkingCalendarDay(value=d) for d in self.value.days]
 
 
 @strawberry.type(description="Figures of one department for a period (requests received in it).")

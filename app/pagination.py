@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from app.config import get_settings
 from app.errors import ValidationFailed
+from app.input import MAX_ID
 
 T = TypeVar("T")
 
@@ -49,12 +50,25 @@ _BAD_CURSOR = (
 )
 
 
+MAX_CURSOR_LENGTH = 2_000  # a sort key (a name of at most 300 characters) and an id, base64
+MAX_KEY = 2**53 - 1  # integer sort keys (prices) are exact in every client
+
+
+def _key_in_range(key: Any) -> bool:
+    if isinstance(key, int):
+        return -MAX_KEY <= key <= MAX_KEY
+    return isinstance(key, str) and len(key) <= 400 and "\x00" not in key
+
+
 def decode_cursor(cursor: str, kind: str, key_type: type) -> tuple[Any, int]:
-    """Returns (key, id); refuses cursors that are malformed or made for another ordering."""
+    """Returns (key, id); refuses cursors that are malformed, made for another ordering, or that carry
+    values no row can have (ids outside the column's range, huge integers, NUL)."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise ValidationFailed(*_BAD_CURSOR)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise ValidationFailed(*_BAD_CURSOR) from None
     if (
         not isinstance(decoded, list)
@@ -62,8 +76,10 @@ def decode_cursor(cursor: str, kind: str, key_type: type) -> tuple[Any, int]:
         or decoded[0] != kind
         or not isinstance(decoded[1], key_type)
         or isinstance(decoded[1], bool)
+        or not _key_in_range(decoded[1])
         or not isinstance(decoded[2], int)
         or isinstance(decoded[2], bool)
+        or not 1 <= decoded[2] <= MAX_ID
     ):
         raise ValidationFailed(*_BAD_CURSOR)
     return decoded[1], decoded[2]

@@ -9,6 +9,7 @@ from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.errors import forbidden
 from app.guards import require_staff
+from app.input import Checker, clean_optional
 from app.pagination import Page, decode_cursor, id_page, page_size
 
 CATALOG_ENTITIES = frozenset({"service", "plan", "category"})
@@ -18,6 +19,10 @@ async def events(
     principal: Principal, entity_type: str | None, entity_id: str | None, first: int | None, after: str | None
 ) -> Page[dict[str, Any]]:
     require_staff(principal)
+    c = Checker()
+    entity_type = c.check(clean_optional, entity_type, "entityType", max_length=40) or None
+    entity_id = c.check(clean_optional, entity_id, "entityId", max_length=80) or None
+    c.done()
     catalog_reader = Role.CATALOG_MANAGER in principal.roles and entity_type in CATALOG_ENTITIES
     if Role.ADMIN not in principal.roles and not catalog_reader:
         raise forbidden()

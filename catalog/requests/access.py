@@ -37,12 +37,6 @@ async def staff_departments(principal: Principal) -> tuple[int, ...] | None:
     return tuple(await repository.departments_of(principal.account_id))
 
 
-async def require_staff_of(principal: Principal, row: dict[str, Any]) -> None:
-    departments = await staff_departments(principal)
-    if departments is not None and row["department"] not in departments:
-        raise not_your_department()
-
-
 def not_your_department() -> PermissionDenied:
     return PermissionDenied(
         "NOT_YOUR_DEPARTMENT",
@@ -59,14 +53,20 @@ async def by_code(code: str) -> dict[str, Any]:
 
 
 async def readable(principal: Principal, code: str) -> dict[str, Any]:
-    """The request for its customer or its department's staff; NOT_FOUND for any other customer."""
+    """The request for its customer or its department's operators (admin: all). Anyone else gets NOT_FOUND,
+    exactly as for an unknown code, so a code's existence is never revealed (another customer's, or
+    another department's to an operator)."""
     require_person(principal)
+    if not principal.is_customer:
+        require_operator(principal)
     row = await repository.request_by_code(lookup_code(code))
-    if principal.is_customer:
-        if row is None or row["customer"] != principal.account_id:
-            raise request_not_found()
-        return row
     if row is None:
         raise request_not_found()
-    await require_staff_of(principal, row)
+    if principal.is_customer:
+        if row["customer"] != principal.account_id:
+            raise request_not_found()
+        return row
+    departments = await staff_departments(principal)
+    if departments is not None and row["department"] not in departments:
+        raise request_not_found()
     return row

@@ -92,6 +92,7 @@ async def set_override(
 async def remove_override(principal: Principal, day: date) -> bool:
     """Removing a shipped day is an admin's edit too: the seed does not bring it back."""
     require_admin(principal)
+    check_year(day.year, "day")
     async with transaction():
         before = await repository.override_on(day)
         if before is None:

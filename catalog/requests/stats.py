@@ -11,6 +11,7 @@ from typing import Any
 from app.auth.principal import Principal
 from app.config import get_settings
 from app.errors import ValidationFailed
+from app.input import Checker, check_date
 from catalog import departments
 from catalog.requests import access, repository
 from catalog.requests.calendar import calendar_around, local_date
@@ -48,6 +49,10 @@ def figures(rows: list[dict[str, Any]], calendar: Calendar, today: date) -> dict
 
 async def department_stats(principal: Principal, start: date, end: date, today: date) -> list[DepartmentFigures]:
     access.require_operator(principal)
+    c = Checker()
+    c.check(check_date, start, "from")
+    c.check(check_date, end, "to")
+    c.done()
     if end < start or (end - start).days > 366:
         raise ValidationFailed(
             "INVALID_PERIOD",

@@ -36,9 +36,10 @@ async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     once either key has too many recent failures."""
     settings = get_settings()
     c = Checker()  # control characters and over-long values are refused; anything else is looked up
-    normalized = c.check(clean_optional, code, "code", max_length=40).upper()
+    normalized = c.check(clean_optional, code, "code", max_length=40)
     given = c.check(clean_optional, contact, "contact", max_length=254)
     c.done()
+    normalized = normalized.upper()
     keys = [f"code:{normalized}"] + ([f"client:{client[:100]}"] if client else [])
     now = clock.now()
     since = now - timedelta(minutes=settings.tracking_window_minutes)

@@ -80,7 +80,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "updateMilestone":      (U,       F,      F,       F,       F,      A,          F,          A,    F),
     "moveMilestone":        (U,       F,      F,       F,       F,      A,          F,          A,    F),
     # service requests: the operator here works in the service's department (one from another department
-    # gets NOT_YOUR_DEPARTMENT: tests/requests). Partner keys never write (FORBIDDEN, as everywhere).
+    # gets NOT_FOUND, as for an unknown code: tests/requests). Partner keys never write (FORBIDDEN, as everywhere).
     "submitServiceRequest":     (A,   A,      A,       F,       F,      F,          F,          F,    F),
     "transitionServiceRequest": (U,   F,      F,       A,       F,      F,          F,          A,    F),
     "resubmitServiceRequest":   (U,   A,      NF,      F,       F,      F,          F,          F,    F),

@@ -42,7 +42,7 @@ RECEIVE_EXPECTED = {
     "customer": "FORBIDDEN",
     "other_customer": "FORBIDDEN",
     "manager": "FORBIDDEN",
-    "other_operator": "NOT_YOUR_DEPARTMENT",
+    "other_operator": "NOT_FOUND",  # another department's request looks like an unknown code
     "operator": None,
     "admin": None,
 }

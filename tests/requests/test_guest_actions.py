@@ -327,7 +327,7 @@ async def test_only_operators_of_the_department_record_at_the_counter(client: Ap
     await move(client, people.operator, code, "REQUEST_SUPPLEMENT", "Bổ sung")
     before = await snapshot()
     for bearer, expected in (
-        (people.other_operator, "NOT_YOUR_DEPARTMENT"),
+        (people.other_operator, "NOT_FOUND"),
         (people.manager, "FORBIDDEN"),
         (people.customer, "FORBIDDEN"),
     ):

@@ -121,12 +121,17 @@ async def test_a_customer_can_neither_read_nor_change_another_customers_request(
 async def test_staff_of_another_department_cannot_touch_the_request(client: Api, people: People) -> None:
     plan = await plan_id(client, "HTS-DC-03", "STORAGE")
     code = (await submit(client, guest_input(plan))).data["submitServiceRequest"]["request"]["code"]
+    unknown = "TTCNTT-260101-0001-AB"
     before = await snapshot()
-    changed = await client.gql(TRANSITION, {"code": code, "action": "RECEIVE"}, token=people.other_operator)
-    assert [e["code"] for e in changed.data["transitionServiceRequest"]["errors"]] == ["NOT_YOUR_DEPARTMENT"]
-    read = await client.gql("query ($c: String!) { serviceRequest(code: $c) { code } }", {"c": code},
-                            token=people.other_operator)  # fmt: skip
-    assert read.error_codes == ["NOT_YOUR_DEPARTMENT"]
+    # another department's request answers exactly like an unknown code: its existence is not revealed
+    for which in (code, unknown):
+        changed = await client.gql(TRANSITION, {"code": which, "action": "RECEIVE"}, token=people.other_operator)
+        assert [
+            (e["field"], e["code"], e["messageEn"]) for e in changed.data["transitionServiceRequest"]["errors"]
+        ] == [("code", "NOT_FOUND", "Request not found.")]
+        read = await client.gql("query ($c: String!) { serviceRequest(code: $c) { code } }", {"c": which},
+                                token=people.other_operator)  # fmt: skip
+        assert read.error_codes == ["NOT_FOUND"]
     queue = await client.gql("{ requestQueue { totalCount } }", token=people.other_operator)
     assert queue.data["requestQueue"]["totalCount"] == 0
     other = await client.gql(

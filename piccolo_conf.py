@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "catalog.piccolo_app",
         "projects.piccolo_app",
         "catalog.requests.piccolo_app",
+        "billing.piccolo_app",
     ]
 )

@@ -4,8 +4,8 @@ python -m app.cli migrate
 python -m app.cli seed                  (the catalog and the announced working calendar; idempotent)
 python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
 python -m app.cli serve [--host 127.0.0.1] [--port 8000]
-python -m app.cli mark-overdue          (flag late service requests, promise a new date; cron)
-python -m app.cli send-notifications    (retry pending/failed outbox e-mails)
+python -m app.cli mark-overdue          (late requests, expired quotes, overdue invoices; daily cron)
+python -m app.cli send-notifications    (retry pending/failed e-mails and domain events)
 """
 
 from __future__ import annotations
@@ -45,20 +45,31 @@ async def create_admin(email: str, name: str, password: str) -> int:
     return await bootstrap_admin(email, name, password)
 
 
-async def requests_command(command: str) -> object:
-    from app import outbox
+async def daily_command(command: str) -> object:
+    """mark-overdue: late requests, expired quotes, overdue invoices; send-notifications: the outbox's
+    e-mail and the bus's events still pending or failed."""
+    from app import bus, outbox
+    from billing import (
+        invoices,
+        quotes,
+        subscriptions,  # noqa: F401 - registers billing's handlers on the bus
+    )
     from catalog.requests import workflow
 
     if command == "mark-overdue":
-        return {"flagged": await workflow.mark_overdue()}
-    return await outbox.retry_unsent()
+        return {
+            "flagged": await workflow.mark_overdue(),
+            "expired_quotes": await quotes.expire_quotes(),
+            "overdue_invoices": await invoices.mark_overdue(),
+        }
+    return {**await outbox.retry_unsent(), "events": await bus.retry_pending()}
 
 
 async def _with_database(command: str) -> object:
     from app.db import database_lifespan
 
     async with database_lifespan():
-        return await requests_command(command)
+        return await daily_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:

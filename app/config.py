@@ -47,6 +47,20 @@ class Settings:
     overdue_extension_days: int = 2  # working days added to the promise of an overdue request
     guest_link_days: int = 30  # a guest's secret link (cancel, answer a supplement request) lasts this long
     guest_link_url: str = ""  # the page guests open with ?token=…; empty: PUBLIC_BASE_URL/guest
+    # Billing: the seller (the center) as invoices show it, numbering, terms. Data the center changes.
+    seller_name: str = "Trung tâm Công nghệ thông tin và Truyền thông tỉnh Thanh Hóa"
+    seller_tax_code: str = "2800000027"  # a sample valid MST: set the center's real one
+    seller_address: str = "Tòa nhà Công nghệ thông tin, tỉnh Thanh Hóa"
+    seller_phone: str = ""
+    seller_email: str = ""
+    seller_bank_account: str = ""
+    seller_bank_name: str = ""
+    invoice_template: str = "1"  # KHMSHDon: 1 = VAT invoice
+    invoice_symbol: str = "C{yy}TAA"  # KHHDon: C with the tax authority's code, year, T, the center's letters
+    invoice_payment_days: int = 15  # due date: issue date + this many days
+    quote_valid_days: int = 30
+    vat_8_until: str = "2026-12-31"  # the reduced 8% rate applies to lines invoiced up to this date
+    milestone_vat_rate: str = "10"  # VAT of a milestone invoice's line (finance can change it on the draft)
     smtp_host: str = ""  # empty: no SMTP, outbox messages are marked skipped
     smtp_port: int = 587
     smtp_user: str = ""
@@ -87,6 +101,19 @@ def get_settings() -> Settings:
         overdue_extension_days=_int("OVERDUE_EXTENSION_DAYS", defaults.overdue_extension_days),
         guest_link_days=_int("GUEST_LINK_DAYS", defaults.guest_link_days),
         guest_link_url=env.get("GUEST_LINK_URL", defaults.guest_link_url),
+        seller_name=env.get("SELLER_NAME") or defaults.seller_name,
+        seller_tax_code=env.get("SELLER_TAX_CODE") or defaults.seller_tax_code,
+        seller_address=env.get("SELLER_ADDRESS") or defaults.seller_address,
+        seller_phone=env.get("SELLER_PHONE", defaults.seller_phone),
+        seller_email=env.get("SELLER_EMAIL", defaults.seller_email),
+        seller_bank_account=env.get("SELLER_BANK_ACCOUNT", defaults.seller_bank_account),
+        seller_bank_name=env.get("SELLER_BANK_NAME", defaults.seller_bank_name),
+        invoice_template=env.get("INVOICE_TEMPLATE") or defaults.invoice_template,
+        invoice_symbol=env.get("INVOICE_SYMBOL") or defaults.invoice_symbol,
+        invoice_payment_days=_int("INVOICE_PAYMENT_DAYS", defaults.invoice_payment_days),
+        quote_valid_days=_int("QUOTE_VALID_DAYS", defaults.quote_valid_days),
+        vat_8_until=env.get("VAT_8_UNTIL") or defaults.vat_8_until,
+        milestone_vat_rate=env.get("MILESTONE_VAT_RATE") or defaults.milestone_vat_rate,
         smtp_host=env.get("SMTP_HOST", defaults.smtp_host),
         smtp_port=_int("SMTP_PORT", defaults.smtp_port),
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),

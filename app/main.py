@@ -20,6 +20,7 @@ from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
 from app.requestid import _request_id
+from billing import subscriptions  # noqa: F401 - registers billing on the bus (milestone accepted → invoice draft)
 from catalog.requests.http import ROUTES as REQUEST_ROUTES
 from projects.http import ROUTES as PROJECT_ROUTES
 

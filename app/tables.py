@@ -41,6 +41,23 @@ class OutboxMessage(Table, tablename="outbox_message"):
     sent_at = Timestamptz(null=True, default=None)
 
 
+class DomainEvent(Table, tablename="domain_event"):
+    """Something a domain did that others may react to (e.g. a milestone accepted, which billing invoices),
+    written in the transaction of the change and handed to the subscribers after commit, so the domain
+    that publishes never imports the ones that react (app.bus)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    topic = Varchar(length=80, index=True)  # e.g. "projects.milestone_accepted"
+    entity_type = Varchar(length=40)
+    entity_id = BigInt()
+    payload = JSON(default={})
+    status = Varchar(length=20, index=True)  # pending, handled, failed
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    handled_at = Timestamptz(null=True, default=None)
+
+
 class NumberSequence(Table, tablename="number_sequence"):
     """The last number handed out in each series (receipt codes per day, invoice numbers per symbol)."""
 

@@ -1,4 +1,3 @@
-"""Quotes, invoices with Vietnamese VAT, Stripe and VietQR payments, finance exports.
-
-Not built yet: it arrives with the billing issue. Shared money rules already live in app/vat.py.
-"""
+"""Billing: quotes for service requests, VAT invoices (from accepted quotes and accepted project
+milestones) with gapless numbers, corrections by adjustment or replacement. Payments and exports come
+with the payments and exports issues."""

@@ -138,3 +138,46 @@ async def required_documents(service_id: int) -> tuple[Document, ...]:
 async def service_id(code: str) -> int | None:
     row = await repository.service_by("code", code)
     return int(row["id"]) if row else None
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """A plan with its service's names and the price in force on a day (None when none is)."""
+
+    plan_id: int
+    plan_code: str
+    plan_name_vi: str
+    plan_name_en: str
+    service_id: int
+    service_code: str
+    service_name_vi: str
+    service_name_en: str
+    unit: Unit
+    min_quantity: int
+    offered: bool  # the service is published and the plan active
+    price: Price | None
+
+
+async def plan_terms(plan_ids: list[int], on: date) -> dict[int, PlanTerms]:
+    """The plans among `plan_ids` that exist (unknown ids are absent), in three queries."""
+    plans = await repository.plans_by_ids(plan_ids)
+    services = {s["id"]: s for s in await repository.services_by_ids(sorted({p["service"] for p in plans}))}
+    prices = await repository.prices_by_plans([p["id"] for p in plans])
+    out = {}
+    for plan in plans:
+        service = services[plan["service"]]
+        out[plan["id"]] = PlanTerms(
+            plan_id=plan["id"],
+            plan_code=plan["code"],
+            plan_name_vi=plan["name_vi"],
+            plan_name_en=plan["name_en"],
+            service_id=service["id"],
+            service_code=service["code"],
+            service_name_vi=service["name_vi"],
+            service_name_en=service["name_en"],
+            unit=Unit(plan["unit"]),
+            min_quantity=max(1, int(plan["min_quantity"])),
+            offered=service["status"] == ServiceStatus.PUBLISHED.value and plan["status"] == PlanStatus.ACTIVE.value,
+            price=price_in_force(prices.get(plan["id"], []), on),
+        )
+    return out

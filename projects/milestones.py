@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app import clock, files
+from app import bus, clock, files
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.db import transaction
@@ -20,6 +20,7 @@ from app.input import clean_optional, parse_id
 from app.states import apply_transition
 from projects import repository
 from projects.access import require_editor, require_reviewer
+from projects.deliveries import MILESTONE_ACCEPTED
 from projects.dependencies import has_cycle, with_replaced
 from projects.enums import MilestoneAction, MilestoneStatus, ProjectStatus
 from projects.inputs import (
@@ -249,6 +250,11 @@ async def move_milestone(
             {"status": current.value, "version": version},
             {"status": target.value, "version": after["version"], "comment": note, "evidence": documents},
         )  # fmt: skip
+        published = None
+        if action is MilestoneAction.ACCEPT:
+            # Others react after commit (billing drafts the invoice of its share), without projects knowing them.
+            published = await bus.publish(MILESTONE_ACCEPTED, "milestone", milestone_id, {"project": project["code"]})
+    await bus.dispatch([published])
     return after
 
 

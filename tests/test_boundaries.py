@@ -21,9 +21,11 @@ DOMAINS = {
 PUBLIC = {
     "catalog": {"catalog.offers", "catalog.departments", "catalog.enums", "catalog.api.types"},
     "auth": {"app.auth.directory", "app.auth.principal", "app.auth.enums"},
-    "requests": {"catalog.requests.enums"},
-    "projects": {"projects.enums"},
-    "billing": set(),
+    "requests": {"catalog.requests.enums", "catalog.requests.orders", "catalog.requests.api.types"},
+    "projects": {"projects.enums", "projects.deliveries", "projects.api.types"},
+    # GraphQL types link across domains (a request shows its quotes): the API type modules are public to
+    # the other API type modules, lazily; use cases never import them.
+    "billing": {"billing.api.types"},
 }
 # The composition root wires every domain together. (app.audit, the audit log, is part of the kernel.)
 COMPOSITION = {"app.main", "app.cli", "app.api.schema", "app.api.context"}

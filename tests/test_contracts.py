@@ -21,7 +21,7 @@ def test_graphql_folder_holds_no_python() -> None:
     assert list((ROOT / "graphql").rglob("*.py")) == []
 
 
-APPS = ["audit", "auth", "catalog", "kernel", "projects", "requests"]
+APPS = ["audit", "auth", "billing", "catalog", "kernel", "projects", "requests"]
 
 
 @pytest.mark.parametrize("app_name", APPS)

@@ -12,6 +12,7 @@ from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import looks_like_api_key
 from app.errors import DomainError, Unauthenticated
 from app.i18n import negotiate_language
+from billing.api.loaders import BillingLoaders
 from catalog.api.loaders import CatalogLoaders
 from catalog.requests.api.loaders import RequestsLoaders
 from projects.api.loaders import ProjectsLoaders
@@ -24,6 +25,7 @@ class Loaders:
         self.catalog = CatalogLoaders()
         self.projects = ProjectsLoaders()
         self.requests = RequestsLoaders()
+        self.billing = BillingLoaders()
 
 
 class Context(BaseContext, kw_only=True):

@@ -7,7 +7,12 @@ from typing import Any, NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
+from app.money import VatRate
 from graphql import GraphQLError
+
+# The kernel's enum shared by every domain's types (catalog prices, request lines, invoices), registered
+# once here, before any domain's API module uses it.
+strawberry.enum(VatRate, description="VAT category of a line: 10%, 8%, 5%, 0%, KCT, KKKNT.")
 
 MAX_SAFE = 2**53 - 1  # largest integer a JSON number carries exactly in every client
 

@@ -14,6 +14,8 @@ from app.api.errors import ErrorShaping, log_errors
 from app.api.scalars import SCALARS
 from app.auth.api.resolvers import AuthMutation, AuthQuery
 from app.config import get_settings
+from billing.api.mutations import BillingMutation
+from billing.api.queries import BillingQuery
 from catalog.api.mutations import CatalogMutation
 from catalog.api.queries import CatalogQuery
 from catalog.requests.api.mutations import RequestsMutation
@@ -22,8 +24,8 @@ from graphql import GraphQLError
 from projects.api.mutations import ProjectsMutation
 from projects.api.queries import ProjectsQuery
 
-Query = merge_types("Query", (CatalogQuery, AuthQuery, ProjectsQuery, RequestsQuery))
-Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation, ProjectsMutation, RequestsMutation))
+Query = merge_types("Query", (CatalogQuery, AuthQuery, ProjectsQuery, RequestsQuery, BillingQuery))
+Mutation = merge_types("Mutation", (AuthMutation, CatalogMutation, ProjectsMutation, RequestsMutation, BillingMutation))
 
 
 class Schema(strawberry.Schema):

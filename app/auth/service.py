@@ -11,13 +11,13 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.auth import passwords, repository, tokens
 from app.auth.enums import AccountKind, CustomerKind, Role, Scope
-from app.auth.identifiers import normalize_citizen_id, normalize_tax_code
 from app.auth.principal import Principal
 from app.config import get_settings
 from app.contact import normalize_email, normalize_phone
 from app.db import transaction
 from app.errors import Conflict, Noun, RateLimited, Unauthenticated, ValidationFailed, not_found, unauthenticated
 from app.guards import require_admin, require_person
+from app.identifiers import normalize_citizen_id, normalize_tax_code
 from app.input import Checker, clean_optional, clean_text
 
 ACCOUNT = Noun("tài khoản", "account")

@@ -26,7 +26,6 @@ strawberry.enum(OnlineLevel, description="Decree 42/2022: full or partial online
 strawberry.enum(ServiceStatus)
 strawberry.enum(PlanStatus)
 strawberry.enum(Unit, description="The unit a plan's price is quoted per.")
-strawberry.enum(VatRate, description="VAT category of a line: 10%, 8%, 5%, 0%, KCT, KKKNT.")
 
 
 @strawberry.enum

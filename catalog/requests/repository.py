@@ -34,6 +34,15 @@ async def request_by_id(request_id: int) -> dict[str, Any] | None:
     return await ServiceRequest.select().where(ServiceRequest.id == request_id).first()
 
 
+async def requests_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    return await ServiceRequest.select().where(ServiceRequest.id.is_in(ids)) if ids else []
+
+
+async def request_ids_of_customer(customer_id: int) -> list[int]:
+    rows = await ServiceRequest.select(ServiceRequest.id).where(ServiceRequest.customer == customer_id)
+    return [row["id"] for row in rows]
+
+
 async def update_request(request_id: int, expected_version: int, values: dict[Any, Any]) -> bool:
     rows = await (
         ServiceRequest.update({**values, ServiceRequest.version: expected_version + 1})

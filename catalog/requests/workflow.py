@@ -140,8 +140,7 @@ async def _apply(
     """The step from the table for an authorized caller: the transition, its effects, history, audit
     record and outbox message in one transaction; INVALID_TRANSITION (nothing written) if not in it.
     `link_id`: the guest link used, whose last use is recorded with the step."""
-    current = RequestStatus(row["status"])
-    new_status = apply_transition(REQUEST_LIFECYCLE, current, action=action).target
+    apply_transition(REQUEST_LIFECYCLE, RequestStatus(row["status"]), action=action)  # before any file is stored
     if action in REASON_REQUIRED and not text:
         raise reason_required()
     if documents:
@@ -154,35 +153,52 @@ async def _apply(
             )
         await _check_documents(row, documents)
     stored = [await asyncio.to_thread(uploads.store, document) for document in documents]
-    now = clock.now()
     async with transaction():
-        for document in stored:
-            await repository.insert_document({"request": row["id"], **document.__dict__, "created_at": now})
-        values = await _effects(row, action, text)
-        values.update(status=new_status.value, updated_at=now)
-        if not await repository.update_request(row["id"], row["version"], values):
-            raise stale_version(REQUEST)
-        if link_id is not None:
-            await repository.touch_guest_link(link_id, now)
-        await events.record(
-            actor, ENTITY, row["id"], action.value,
-            from_status=current.value, to_status=new_status.value, comment=text, changes=changes, at=now,
-        )  # fmt: skip
-        after = await repository.request_by_id(row["id"])
-        assert after is not None
-        await audit.record(
-            actor, f"request.{action.value}", "service_request", row["code"],
-            {"status": current.value}, {"status": new_status.value},
-        )  # fmt: skip
-        message = None
-        if action in CUSTOMER_VISIBLE or changes:
-            link = None
-            if action is RequestAction.REQUEST_SUPPLEMENT and after["customer"] is None:
-                token, expires_at = await guest_links.issue(row["id"], action.value)
-                link = (guest_links.url_of(token), local_date(expires_at).isoformat())
-            message = await notifications.enqueue(after, action.value, text, link=link)
+        after, message = await record_step(row, action, text, actor, changes, link_id, stored)
     await outbox.deliver([message])
     return after
+
+
+async def record_step(
+    row: dict[str, Any],
+    action: RequestAction,
+    text: str,
+    actor: Actor,
+    changes: dict[str, Any] | None = None,
+    link_id: int | None = None,
+    stored: Sequence[uploads.StoredFile] = (),
+) -> tuple[dict[str, Any], int | None]:
+    """Inside the caller's transaction, a step already checked against the table: its effects, history,
+    audit record and outbox message. Returns the request after it and the message to deliver after commit."""
+    current = RequestStatus(row["status"])
+    new_status = apply_transition(REQUEST_LIFECYCLE, current, action=action).target
+    now = clock.now()
+    for document in stored:
+        await repository.insert_document({"request": row["id"], **document.__dict__, "created_at": now})
+    values = await _effects(row, action, text)
+    values.update(status=new_status.value, updated_at=now)
+    if not await repository.update_request(row["id"], row["version"], values):
+        raise stale_version(REQUEST)
+    if link_id is not None:
+        await repository.touch_guest_link(link_id, now)
+    await events.record(
+        actor, ENTITY, row["id"], action.value,
+        from_status=current.value, to_status=new_status.value, comment=text, changes=changes, at=now,
+    )  # fmt: skip
+    after = await repository.request_by_id(row["id"])
+    assert after is not None
+    await audit.record(
+        actor, f"request.{action.value}", "service_request", row["code"],
+        {"status": current.value}, {"status": new_status.value},
+    )  # fmt: skip
+    message = None
+    if action in CUSTOMER_VISIBLE or changes:
+        link = None
+        if action is RequestAction.REQUEST_SUPPLEMENT and after["customer"] is None:
+            token, expires_at = await guest_links.issue(row["id"], action.value)
+            link = (guest_links.url_of(token), local_date(expires_at).isoformat())
+        message = await notifications.enqueue(after, action.value, text, link=link)
+    return after, message
 
 
 async def assign(principal: Principal, code: str, assignee: object) -> dict[str, Any]:

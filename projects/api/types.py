@@ -4,7 +4,7 @@ fields; the public types (PublicProject, PublicMilestone) carry only what may be
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -32,6 +32,9 @@ from projects.evidence import evidence_path
 from projects.health import MilestonePlan, expected_progress, milestone_health, project_health, project_slippage
 from projects.inputs import FULL_SHARE_BP, MAX_HISTORY
 from projects.ocds import ocds_status
+
+if TYPE_CHECKING:  # the GraphQL graph links a milestone to its invoices; the data dependency stays billing → projects
+    from billing.api.types import Invoice
 
 # The domain's enums are the GraphQL enums: registered once here with their names and descriptions.
 strawberry.enum(ProjectKind, description="PPP, digital transformation, R&D or infrastructure.")
@@ -248,6 +251,13 @@ class Milestone:
     @strawberry.field
     def updated_at(self) -> datetime:
         return self.row["updated_at"]
+
+    @strawberry.field(description="Invoices billing this milestone's share (drafts: finance only).")
+    async def invoices(self, info: Info) -> list[Annotated[Invoice, strawberry.lazy("billing.api.types")]]:
+        from billing.api.types import Invoice, visible
+
+        rows = await info.context.loaders.billing.invoices_of_milestone.load(self.row["id"])
+        return [Invoice(row=r) for r in rows if visible(info, r)]
 
     @strawberry.field
     async def project(self, info: Info) -> Project:

@@ -95,13 +95,13 @@ async def test_an_overdue_request_is_flagged_listed_and_promised_a_new_date_with
 
 
 async def test_the_cli_marks_overdue_requests(client: Api, people: People, frozen_now: Callable[[Any], None]) -> None:
-    from app.cli import requests_command
+    from app.cli import daily_command
 
     frozen_now(local(2026, 3, 13, 10, 0))
     (code,) = await _submit_many(client, 1)
     await move(client, people.operator, code, "RECEIVE")
     frozen_now(local(2026, 3, 18, 8, 0))
-    assert await requests_command("mark-overdue") == {"flagged": [code]}
+    assert await daily_command("mark-overdue") == {"flagged": [code], "expired_quotes": [], "overdue_invoices": []}
 
 
 async def test_a_swapped_saturday_set_by_the_admin_counts_for_the_deadline(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,6 +17,9 @@ from catalog.enums import Channel
 from catalog.requests.calendar import CalendarDay, YearCalendar
 from catalog.requests.enums import DayOrigin, OverrideKind, RequestAction, RequestStatus
 from catalog.requests.stats import DepartmentFigures
+
+if TYPE_CHECKING:  # the GraphQL graph links a request to its billing; the data dependency stays billing → requests
+    from billing.api.types import Invoice, Quote
 
 # The domain's enums are the GraphQL enums: registered once here with their names and descriptions.
 strawberry.enum(RequestStatus, description="Where a service request stands.")
@@ -207,6 +210,19 @@ class ServiceRequest(RequestTracking):
     @strawberry.field
     def version(self) -> int:
         return int(self.row["version"])
+
+    @strawberry.field(description="Quotes of this request, oldest first (revisions supersede earlier ones).")
+    async def quotes(self, info: Info) -> list[Annotated[Quote, strawberry.lazy("billing.api.types")]]:
+        from billing.api.types import Quote
+
+        return [Quote(row=r) for r in await info.context.loaders.billing.quotes_of_request.load(self.row["id"])]
+
+    @strawberry.field(description="Invoices billing this request (drafts: finance only).")
+    async def invoices(self, info: Info) -> list[Annotated[Invoice, strawberry.lazy("billing.api.types")]]:
+        from billing.api.types import Invoice, visible
+
+        rows = await info.context.loaders.billing.invoices_of_request.load(self.row["id"])
+        return [Invoice(row=r) for r in rows if visible(info, r)]
 
     @strawberry.field(description="The request's history with who took each step and why.")
     async def events(self, info: Info) -> list[HistoryEvent]:

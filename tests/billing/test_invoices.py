@@ -75,7 +75,7 @@ async def test_request_to_quote_to_invoice_visible_to_the_customer(
         "name": "Trung tâm Công nghệ thông tin và Truyền thông tỉnh Thanh Hóa",
         "taxCode": "2800000027",
     }
-    assert [(l["name"], l["amount"], l["vatAmount"]) for l in i["lines"]] == [
+    assert [(ln["name"], ln["amount"], ln["vatAmount"]) for ln in i["lines"]] == [
         ("Sao lưu và lưu trữ dữ liệu – Lưu trữ dữ liệu (theo TB)", 2_300_000, 230_000),
         ("Hỗ trợ kỹ thuật từ xa – Theo giờ hỗ trợ", 1_000_000, 100_000),
     ]

@@ -54,7 +54,7 @@ async def test_an_accepted_milestone_is_invoiced_to_the_partner_for_its_share(
     assert (draft["status"], draft["source"], draft["milestoneId"], draft["buyer"]["kind"], draft["buyer"]["name"]) == (
         "DRAFT", "MILESTONE", signing["id"], "ORGANIZATION", "Công ty ABC",
     )  # fmt: skip
-    assert [(l["name"], l["quantity"], l["unitAmount"], l["vatLabel"]) for l in draft["lines"]] == [
+    assert [(ln["name"], ln["quantity"], ln["unitAmount"], ln["vatLabel"]) for ln in draft["lines"]] == [
         ("PPP-DC-01 – Ký hợp đồng (10% giá trị hợp đồng)", 1, 300_000_000_000, "10%")
     ]
     assert (draft["amount"], draft["vatAmount"], draft["totalAmount"]) == (

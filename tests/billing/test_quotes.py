@@ -49,12 +49,12 @@ async def test_a_quote_prices_the_request_with_a_discount_and_an_extra_plan(
     assert {k: made[k] for k in ("revision", "status", "validUntil", "note", "requestCode")} == {
         "revision": 1, "status": "SENT", "validUntil": "2026-04-08", "note": "Ưu đãi khách hàng mới", "requestCode": code,
     }  # fmt: skip
-    assert [(l["source"], l["quantity"], l["unitAmount"], l["discountAmount"], l["amount"], l["vatAmount"])
-            for l in made["lines"]] == [
+    assert [(ln["source"], ln["quantity"], ln["unitAmount"], ln["discountAmount"], ln["amount"], ln["vatAmount"])
+            for ln in made["lines"]] == [
         ("REQUEST", 2, 1_200_000, 100_000, 2_300_000, 230_000),
         ("PLAN", 5, 200_000, 0, 1_000_000, 100_000),
     ]  # fmt: skip
-    assert [l["name"] for l in made["lines"]] == [
+    assert [ln["name"] for ln in made["lines"]] == [
         "Sao lưu và lưu trữ dữ liệu – Lưu trữ dữ liệu (theo TB)", "Hỗ trợ kỹ thuật từ xa – Theo giờ hỗ trợ",
     ]  # fmt: skip
     assert (made["amount"], made["vatAmount"], made["totalAmount"], made["discountAmount"]) == (

@@ -61,6 +61,14 @@ class Settings:
     quote_valid_days: int = 30
     vat_8_until: str = "2026-12-31"  # the reduced 8% rate applies to lines invoiced up to this date
     milestone_vat_rate: str = "10"  # VAT of a milestone invoice's line (finance can change it on the draft)
+    # Payments: Stripe for cards (empty key: cards are not offered), VietQR for transfers, statement imports.
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_api_base: str = ""  # empty: Stripe itself; tests point the real SDK at localstripe
+    stripe_webhook_secret: str = ""
+    stripe_webhook_tolerance: int = 300  # seconds a signed webhook stays valid
+    vietqr_bank_bin: str = ""  # the NAPAS BIN of the center's bank (6 digits); empty: no QR codes
+    statement_layout: str = ""  # JSON: column names, date format, delimiter of the bank's CSV (README)
     smtp_host: str = ""  # empty: no SMTP, outbox messages are marked skipped
     smtp_port: int = 587
     smtp_user: str = ""
@@ -114,6 +122,13 @@ def get_settings() -> Settings:
         quote_valid_days=_int("QUOTE_VALID_DAYS", defaults.quote_valid_days),
         vat_8_until=env.get("VAT_8_UNTIL") or defaults.vat_8_until,
         milestone_vat_rate=env.get("MILESTONE_VAT_RATE") or defaults.milestone_vat_rate,
+        stripe_secret_key=env.get("STRIPE_SECRET_KEY", defaults.stripe_secret_key),
+        stripe_publishable_key=env.get("STRIPE_PUBLISHABLE_KEY", defaults.stripe_publishable_key),
+        stripe_api_base=env.get("STRIPE_API_BASE", defaults.stripe_api_base),
+        stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", defaults.stripe_webhook_secret),
+        stripe_webhook_tolerance=_int("STRIPE_WEBHOOK_TOLERANCE", defaults.stripe_webhook_tolerance),
+        vietqr_bank_bin=env.get("VIETQR_BANK_BIN", defaults.vietqr_bank_bin),
+        statement_layout=env.get("STATEMENT_LAYOUT", defaults.statement_layout),
         smtp_host=env.get("SMTP_HOST", defaults.smtp_host),
         smtp_port=_int("SMTP_PORT", defaults.smtp_port),
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),

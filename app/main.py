@@ -21,6 +21,7 @@ from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
 from app.requestid import _request_id
 from billing import subscriptions  # noqa: F401 - registers billing on the bus (milestone accepted → invoice draft)
+from billing.http import ROUTES as BILLING_ROUTES
 from catalog.requests.http import ROUTES as REQUEST_ROUTES
 from projects.http import ROUTES as PROJECT_ROUTES
 
@@ -106,7 +107,7 @@ def create_app() -> Litestar:
         multipart_uploads_enabled=True,  # service-request documents (GraphQL multipart request spec)
     )
     return Litestar(
-        route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES],
+        route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES],
         middleware=[request_id_middleware, shared_connection_middleware],
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},

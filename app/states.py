@@ -36,11 +36,16 @@ class Lifecycle(Generic[S, A]):
     def __post_init__(self) -> None:
         by_action: dict[tuple[S, A], Step[S, A]] = {}
         by_target: dict[tuple[S, S], Step[S, A]] = {}
+        ambiguous: set[tuple[S, S]] = set()
         for step in self.steps:
-            if (step.source, step.action) in by_action or (step.source, step.target) in by_target:
-                raise ValueError(f"ambiguous step {step}")  # one step per (source, action) and per (source, target)
+            if (step.source, step.action) in by_action:
+                raise ValueError(f"ambiguous step {step}")  # one step per (source, action)
             by_action[(step.source, step.action)] = step
+            if (step.source, step.target) in by_target:
+                ambiguous.add((step.source, step.target))  # two actions lead there: a target does not say which
             by_target[(step.source, step.target)] = step
+        for pair in ambiguous:
+            del by_target[pair]
         object.__setattr__(self, "_by_action", by_action)
         object.__setattr__(self, "_by_target", by_target)
 
@@ -48,6 +53,7 @@ class Lifecycle(Generic[S, A]):
         return self._by_action.get((source, action))
 
     def step_to(self, source: S, target: S) -> Step[S, A] | None:
+        """The step to `target`, when exactly one action leads there (lifecycles driven by target)."""
         return self._by_target.get((source, target))
 
     def actions_from(self, source: S) -> list[A]:

@@ -19,6 +19,7 @@ from billing.states import INVOICE, QUOTE
 
 QUOTE_NOUN = QUOTE
 MILESTONE_NOUN = Noun("mốc", "milestone")
+PAYMENT_NOUN = Noun("khoản thanh toán", "payment")
 
 
 def require_finance(principal: Principal) -> None:
@@ -33,8 +34,8 @@ def quote_not_found() -> Exception:
     return not_found(QUOTE, "id")
 
 
-def invoice_not_found() -> Exception:
-    return not_found(INVOICE, "id")
+def invoice_not_found(field: str = "id") -> Exception:
+    return not_found(INVOICE, field)
 
 
 def customer_owns(principal: Principal, row: dict[str, Any]) -> bool:

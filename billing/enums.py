@@ -32,6 +32,8 @@ class InvoiceAction(StrEnum):
     CANCEL = "cancel"
     PAY_PART = "pay_part"
     PAY_IN_FULL = "pay_in_full"
+    REFUND_PART = "refund_part"  # some of what was paid is refunded
+    REFUND_ALL = "refund_all"  # everything paid is refunded
     REPLACE = "replace"
 
 
@@ -67,3 +69,31 @@ class LineSource(StrEnum):
 class AdjustmentDirection(StrEnum):
     INCREASE = "increase"
     DECREASE = "decrease"
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"  # through Stripe
+    TRANSFER = "transfer"  # a bank transfer (VietQR or by hand), from a statement line or recorded by finance
+
+
+class AttemptStatus(StrEnum):
+    """A card payment attempt: our own id is the guarantee against double charges."""
+
+    CREATED = "created"  # a PaymentIntent exists, waiting for the customer's card
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # asked of Stripe, not confirmed yet
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class LineStatus(StrEnum):
+    """A bank statement line, once matched (never dropped)."""
+
+    MATCHED = "matched"  # the invoice's balance exactly
+    PARTIAL = "partial"  # less than the balance: applied, the rest still owed
+    OVERPAID = "overpaid"  # more than the balance: applied, the excess listed for finance
+    UNMATCHED = "unmatched"  # no payment reference found, or no invoice owing: listed for finance

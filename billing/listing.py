@@ -4,17 +4,18 @@ lists with filters, and the totals of a period per VAT rate."""
 # No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
 # strawberry would resolve string annotations of inherited fields in the subclass's module.
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from app.auth.principal import Principal
+from app.config import get_settings
 from app.guards import require_customer, require_public_caller
 from app.input import Checker, check_date, clean_optional, parse_id
 from app.money import RATE_ORDER, RateTotal, VatRate
 from app.pagination import Page, decode_cursor, id_page, page_size
 from billing import access, repository
-from billing.enums import InvoiceStatus
-from billing.repository import InvoiceFilter
+from billing.enums import InvoiceStatus, LineStatus, PaymentMethod
+from billing.repository import InvoiceFilter, PaymentFilter
 from billing.states import LIVE
 from catalog.requests import orders
 
@@ -126,3 +127,56 @@ async def period_totals(principal: Principal, start: date, end: date, symbol: st
         RateTotal(rate, int(rows[rate]["amount"]), int(rows[rate]["vat_amount"])) for rate in RATE_ORDER if rate in rows
     )
     return PeriodTotals(await repository.count_invoices(f), by_rate)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=get_settings().timezone)
+
+
+def _payment_filter(method: PaymentMethod | None, start: date | None, end: date | None) -> PaymentFilter:
+    c = Checker()
+    for value, key in ((start, "from"), (end, "to")):
+        if value is not None:
+            c.check(check_date, value, key)
+    c.done()
+    return PaymentFilter(
+        method=method.value if method else None,
+        received_from=_start_of(start) if start else None,
+        received_before=_start_of(end + timedelta(days=1)) if end else None,
+    )
+
+
+async def payments(
+    principal: Principal, method: PaymentMethod | None, start: date | None, end: date | None,
+    first: int | None, after: str | None,
+) -> Page[dict[str, Any]]:  # fmt: skip
+    """Finance: payments received (local dates, inclusive), newest first."""
+    access.require_finance(principal)
+    f = _payment_filter(method, start, end)
+    limit = page_size(first)
+    after_id = decode_cursor(after, "payment", int)[1] if after else None
+    rows = await repository.payment_page(f, after_id, limit + 1)
+    return id_page("payment", rows, limit, after, lambda: repository.count_payments(f))
+
+
+async def payment_totals(principal: Principal, start: date, end: date) -> list[dict[str, Any]]:
+    """Finance: received and refunded per method over a period."""
+    access.require_finance(principal)
+    rows = {r["method"]: r for r in await repository.payment_totals(_payment_filter(None, start, end))}
+    return [
+        {"method": m, "payments": int(rows[m.value]["payments"]), "amount": int(rows[m.value]["amount"] or 0),
+         "refunded": int(rows[m.value]["refunded"] or 0)}
+        for m in PaymentMethod if m.value in rows
+    ]  # fmt: skip
+
+
+async def statement_lines(
+    principal: Principal, statuses: list[LineStatus] | None, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
+    """Finance: statement lines, e.g. the unmatched and overpaid ones to settle, newest first."""
+    access.require_finance(principal)
+    wanted = tuple(s.value for s in statuses or ())
+    limit = page_size(first)
+    after_id = decode_cursor(after, "statement_line", int)[1] if after else None
+    rows = await repository.line_page(wanted, after_id, limit + 1)
+    return id_page("statement_line", rows, limit, after, lambda: repository.count_lines(wanted))

@@ -49,3 +49,21 @@ async def invoice_overdue(invoice: dict[str, Any]) -> int | None:
         f"Nội dung chuyển khoản / Transfer reference: {invoice['payment_reference']}\n"
     )
     return await outbox.enqueue("invoice", invoice["id"], invoice["buyer_email"], subject, body)
+
+
+async def payment_received(invoice: dict[str, Any], payment: dict[str, Any]) -> int | None:
+    number = f"{invoice['number']:08d}" if invoice["number"] else "-"
+    subject = f"Đã nhận thanh toán hóa đơn số {number} / Payment received for invoice {number}"
+    body = (
+        f"Số tiền / Amount: {_money(payment['amount'])}\n"
+        f"Còn phải trả / Balance: {_money(max(invoice['total_amount'] - invoice['amount_paid'], 0))}\n"
+        + (f"Số tiền trả thừa / Overpaid: {_money(payment['overpaid_amount'])}\n" if payment["overpaid_amount"] else "")
+    )
+    return await outbox.enqueue("invoice", invoice["id"], invoice["buyer_email"], subject, body)
+
+
+async def refund_made(invoice: dict[str, Any], amount: int, reason: str) -> int | None:
+    number = f"{invoice['number']:08d}" if invoice["number"] else "-"
+    subject = f"Hoàn tiền hóa đơn số {number} / Refund for invoice {number}"
+    body = f"Số tiền hoàn / Refunded: {_money(amount)}\nLý do / Reason: {reason}\n"
+    return await outbox.enqueue("invoice", invoice["id"], invoice["buyer_email"], subject, body)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from app import clock
+from app.db import is_sqlite
 from billing.enums import InvoiceStatus, QuoteStatus
-from billing.tables import Invoice, InvoiceLine, Quote, QuoteLine
+from billing.tables import (
+    BankStatement,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAttempt,
+    Quote,
+    QuoteLine,
+    Refund,
+    StatementLine,
+    StripeEvent,
+)
 
 # --- quotes ---------------------------------------------------------------------------------------
 
@@ -224,4 +237,213 @@ async def count_quotes(customer_id: int | None) -> int:
     query = Quote.count()
     if customer_id is not None:
         query = query.where(Quote.customer == customer_id)
+    return int(await query)
+
+
+# --- payments -------------------------------------------------------------------------------------
+
+
+async def lock_invoice(invoice_id: int) -> None:
+    """Inside a transaction: one writer of an invoice's payments at a time (PostgreSQL row lock; SQLite
+    write transactions are IMMEDIATE already)."""
+    if not is_sqlite():
+        await Invoice.select(Invoice.id).where(Invoice.id == invoice_id).lock_rows("UPDATE")
+
+
+async def invoice_by_reference(reference: str) -> dict[str, Any] | None:
+    return await Invoice.select().where(Invoice.payment_reference == reference).first()
+
+
+async def replacement_of(invoice_id: int) -> dict[str, Any] | None:
+    return (
+        await Invoice.select()
+        .where((Invoice.original == invoice_id) & (Invoice.kind == "replacement"))
+        .order_by(Invoice.id, ascending=False)
+        .first()
+    )
+
+
+async def insert_attempt(values: dict[str, Any]) -> int:
+    rows = await PaymentAttempt.insert(PaymentAttempt(**values)).returning(PaymentAttempt.id)
+    return int(rows[0]["id"])
+
+
+async def attempt_by_id(attempt_id: int) -> dict[str, Any] | None:
+    return await PaymentAttempt.select().where(PaymentAttempt.id == attempt_id).first()
+
+
+async def attempt_by_intent(intent_id: str) -> dict[str, Any] | None:
+    return await PaymentAttempt.select().where(PaymentAttempt.stripe_intent == intent_id).first()
+
+
+async def open_attempt(invoice_id: int) -> dict[str, Any] | None:
+    return (
+        await PaymentAttempt.select()
+        .where((PaymentAttempt.invoice == invoice_id) & (PaymentAttempt.status == "created"))
+        .order_by(PaymentAttempt.id, ascending=False)
+        .first()
+    )
+
+
+async def update_attempt(attempt_id: int, values: dict[Any, Any]) -> None:
+    await PaymentAttempt.update(values).where(PaymentAttempt.id == attempt_id)
+
+
+async def insert_payment(values: dict[str, Any]) -> int:
+    rows = await Payment.insert(Payment(**values)).returning(Payment.id)
+    return int(rows[0]["id"])
+
+
+async def payment_by_id(payment_id: int) -> dict[str, Any] | None:
+    return await Payment.select().where(Payment.id == payment_id).first()
+
+
+async def payment_by_reference(method: str, reference: str) -> dict[str, Any] | None:
+    return await Payment.select().where((Payment.method == method) & (Payment.reference == reference)).first()
+
+
+async def payments_of_invoices(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        for row in await Payment.select().where(Payment.invoice.is_in(ids)).order_by(Payment.id):
+            grouped[row["invoice"]].append(row)
+    return grouped
+
+
+async def insert_refund(values: dict[str, Any]) -> int:
+    rows = await Refund.insert(Refund(**values)).returning(Refund.id)
+    return int(rows[0]["id"])
+
+
+async def update_refund(refund_id: int, values: dict[Any, Any]) -> None:
+    await Refund.update(values).where(Refund.id == refund_id)
+
+
+async def refund_by_stripe_id(stripe_id: str) -> dict[str, Any] | None:
+    return await Refund.select().where(Refund.stripe_refund == stripe_id).first()
+
+
+async def refunds_of_payments(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        for row in await Refund.select().where(Refund.payment.is_in(ids)).order_by(Refund.id):
+            grouped[row["payment"]].append(row)
+    return grouped
+
+
+async def record_stripe_event(event_id: str, event_type: str) -> bool:
+    """True for the first delivery of an event; a duplicate (even a concurrent one) gets False."""
+    rows = await StripeEvent.raw(
+        "INSERT INTO stripe_event (event_id, type, received_at, outcome) VALUES ({}, {}, {}, '')"
+        " ON CONFLICT (event_id) DO NOTHING RETURNING id",
+        event_id,
+        event_type,
+        clock.now(),
+    )
+    return bool(rows)
+
+
+async def set_event_outcome(event_id: str, outcome: str) -> None:
+    await StripeEvent.update({StripeEvent.outcome: outcome}).where(StripeEvent.event_id == event_id)
+
+
+@dataclass(frozen=True)
+class PaymentFilter:
+    method: str | None = None
+    received_from: datetime | None = None
+    received_before: datetime | None = None
+
+
+def _payments(query: Any, f: PaymentFilter) -> Any:
+    if f.method is not None:
+        query = query.where(Payment.method == f.method)
+    if f.received_from is not None:
+        query = query.where(Payment.received_at >= f.received_from)
+    if f.received_before is not None:
+        query = query.where(Payment.received_at < f.received_before)
+    return query
+
+
+async def payment_page(f: PaymentFilter, after_id: int | None, limit: int) -> list[dict[str, Any]]:
+    query = _payments(Payment.select(), f).order_by(Payment.id, ascending=False).limit(limit)
+    if after_id is not None:
+        query = query.where(Payment.id < after_id)
+    return await query
+
+
+async def count_payments(f: PaymentFilter) -> int:
+    return int(await _payments(Payment.count(), f))
+
+
+async def payment_totals(f: PaymentFilter) -> list[dict[str, Any]]:
+    """Received and refunded per method."""
+    clauses, args = ["1 = 1"], []
+    if f.received_from is not None:
+        clauses.append("p.received_at >= {}")
+        args.append(f.received_from)
+    if f.received_before is not None:
+        clauses.append("p.received_at < {}")
+        args.append(f.received_before)
+    sql = (
+        "SELECT p.method AS method, COUNT(*) AS payments, SUM(p.amount) AS amount,"
+        " SUM(COALESCE((SELECT SUM(r.amount) FROM refund r WHERE r.payment = p.id AND r.status <> 'failed'), 0))"
+        f" AS refunded FROM payment p WHERE {' AND '.join(clauses)} GROUP BY p.method"
+    )
+    return await Payment.raw(sql, *args)
+
+
+# --- bank statements ------------------------------------------------------------------------------
+
+
+async def insert_statement(values: dict[str, Any]) -> int:
+    rows = await BankStatement.insert(BankStatement(**values)).returning(BankStatement.id)
+    return int(rows[0]["id"])
+
+
+async def update_statement(statement_id: int, values: dict[Any, Any]) -> None:
+    await BankStatement.update(values).where(BankStatement.id == statement_id)
+
+
+async def statement_by_id(statement_id: int) -> dict[str, Any] | None:
+    return await BankStatement.select().where(BankStatement.id == statement_id).first()
+
+
+async def known_fingerprints(fingerprints: list[str]) -> set[str]:
+    if not fingerprints:
+        return set()
+    rows = await StatementLine.select(StatementLine.fingerprint).where(StatementLine.fingerprint.is_in(fingerprints))
+    return {row["fingerprint"] for row in rows}
+
+
+async def insert_line(values: dict[str, Any]) -> int:
+    rows = await StatementLine.insert(StatementLine(**values)).returning(StatementLine.id)
+    return int(rows[0]["id"])
+
+
+async def update_line(line_id: int, values: dict[Any, Any]) -> None:
+    await StatementLine.update(values).where(StatementLine.id == line_id)
+
+
+async def lines_of_statements(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        rows = await StatementLine.select().where(StatementLine.statement.is_in(ids)).order_by(StatementLine.id)
+        for row in rows:
+            grouped[row["statement"]].append(row)
+    return grouped
+
+
+async def line_page(statuses: tuple[str, ...], after_id: int | None, limit: int) -> list[dict[str, Any]]:
+    query = StatementLine.select().order_by(StatementLine.id, ascending=False).limit(limit)
+    if statuses:
+        query = query.where(StatementLine.status.is_in(list(statuses)))
+    if after_id is not None:
+        query = query.where(StatementLine.id < after_id)
+    return await query
+
+
+async def count_lines(statuses: tuple[str, ...]) -> int:
+    query = StatementLine.count()
+    if statuses:
+        query = query.where(StatementLine.status.is_in(list(statuses)))
     return int(await query)

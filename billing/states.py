@@ -32,6 +32,10 @@ INVOICE_LIFECYCLE: Lifecycle[I, IA] = Lifecycle(
             (I.ISSUED, IA.PAY_IN_FULL, I.PAID),
             (I.PARTIALLY_PAID, IA.PAY_PART, I.PARTIALLY_PAID),
             (I.PARTIALLY_PAID, IA.PAY_IN_FULL, I.PAID),
+            (I.PAID, IA.REFUND_PART, I.PARTIALLY_PAID),
+            (I.PAID, IA.REFUND_ALL, I.ISSUED),
+            (I.PARTIALLY_PAID, IA.REFUND_PART, I.PARTIALLY_PAID),
+            (I.PARTIALLY_PAID, IA.REFUND_ALL, I.ISSUED),
             (I.ISSUED, IA.REPLACE, I.REPLACED),
             (I.PARTIALLY_PAID, IA.REPLACE, I.REPLACED),
             (I.PAID, IA.REPLACE, I.REPLACED),
@@ -43,5 +47,5 @@ INVOICE_LIFECYCLE: Lifecycle[I, IA] = Lifecycle(
 LIVE = frozenset({I.ISSUED, I.PARTIALLY_PAID, I.PAID})
 # Invoices that may still be corrected by an adjustment or a replacement.
 CORRECTABLE = LIVE
-# Invoices with money still owed (the overdue sweep looks at these).
+# Invoices with money still owed (the overdue sweep looks at these) and that take payments.
 OWING = frozenset({I.ISSUED, I.PARTIALLY_PAID})

@@ -127,3 +127,84 @@ class InvoiceLine(Table, tablename="invoice_line"):
     amount = BigInt()  # signed like the invoice's
     vat_amount = BigInt()
     total_amount = BigInt()
+
+
+class PaymentAttempt(Table, tablename="payment_attempt"):
+    """One try at paying an invoice by card: a Stripe PaymentIntent created with our id as idempotency key."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    invoice: ForeignKey[Any] = ForeignKey(Invoice, on_delete=OnDelete.restrict, index=True)
+    amount = BigInt()
+    status = Varchar(length=20, index=True)  # AttemptStatus
+    stripe_intent = Varchar(length=100, default="", index=True)
+    client_secret = Varchar(length=300, default="", secret=True)
+    failure = Text(default="")
+    started_by = Varchar(length=254)  # e-mail or guest:<e-mail>
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Payment(Table, tablename="payment"):
+    """Money received for an invoice. A card payment is unique by its PaymentIntent, a transfer from a
+    statement by its line: indexes in the migration."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    invoice: ForeignKey[Any] = ForeignKey(Invoice, on_delete=OnDelete.restrict, index=True)
+    method = Varchar(length=20)  # PaymentMethod
+    amount = BigInt()
+    overpaid_amount = BigInt(default=0)  # the part above the balance when it arrived, listed for finance
+    received_at = Timestamptz()
+    reference = Varchar(length=120, default="")  # the PaymentIntent, or the bank's reference
+    attempt = BigInt(null=True, default=None)
+    statement_line = BigInt(null=True, default=None)
+    note = Text(default="")
+    recorded_by = Varchar(length=254)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Refund(Table, tablename="refund"):
+    id: Serial  # created by Piccolo; declared for type checkers
+    payment: ForeignKey[Any] = ForeignKey(Payment, on_delete=OnDelete.restrict, index=True)
+    amount = BigInt()
+    reason = Text()
+    status = Varchar(length=20)  # RefundStatus
+    stripe_refund = Varchar(length=100, default="")
+    created_by = Varchar(length=254)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class StripeEvent(Table, tablename="stripe_event"):
+    """Each webhook event once, by its id (a unique key): a replay or a concurrent duplicate applies nothing."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    event_id = Varchar(length=100, unique=True)
+    type = Varchar(length=100)
+    received_at = Timestamptz(default=TimestamptzNow())
+    outcome = Text(default="")
+
+
+class BankStatement(Table, tablename="bank_statement"):
+    id: Serial  # created by Piccolo; declared for type checkers
+    filename = Varchar(length=255)
+    sha256 = Varchar(length=64)
+    imported_by = Varchar(length=254)
+    imported_at = Timestamptz(default=TimestamptzNow())
+    lines = Integer(default=0)  # lines read
+    new_lines = Integer(default=0)  # lines not seen in an earlier import
+
+
+class StatementLine(Table, tablename="statement_line"):
+    """A credit line of a bank statement, kept whatever happens to it (never dropped)."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    statement: ForeignKey[Any] = ForeignKey(BankStatement, on_delete=OnDelete.restrict, index=True)
+    line_number = Integer()
+    fingerprint = Varchar(length=64, unique=True)  # the same line imported twice is recognised
+    booked_on = Date()
+    amount = BigInt()
+    description = Text(default="")
+    bank_reference = Varchar(length=120, default="")
+    status = Varchar(length=20, index=True)  # LineStatus
+    invoice = BigInt(null=True, default=None)
+    payment = BigInt(null=True, default=None)
+    note = Text(default="")

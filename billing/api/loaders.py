@@ -57,6 +57,14 @@ async def _quote_history(keys: list[int]) -> list[list[dict[str, Any]]]:
     return _by(await events.histories("quote", keys), keys)
 
 
+async def _payments(keys: list[int]) -> list[list[dict[str, Any]]]:
+    return _by(await repository.payments_of_invoices(keys), keys)
+
+
+async def _refunds(keys: list[int]) -> list[list[dict[str, Any]]]:
+    return _by(await repository.refunds_of_payments(keys), keys)
+
+
 async def _request_codes(keys: list[int]) -> list[str]:
     found = await orders.by_ids(keys)
     return [found[key].code if key in found else "" for key in keys]
@@ -75,3 +83,5 @@ class BillingLoaders:
         self.invoice_history = DataLoader(load_fn=_invoice_history)
         self.quote_history = DataLoader(load_fn=_quote_history)
         self.request_code = DataLoader(load_fn=_request_codes)
+        self.payments = DataLoader(load_fn=_payments)
+        self.refunds = DataLoader(load_fn=_refunds)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from app import files
 from app.api.errors import UserError, attempt
 from app.api.scalars import Vnd
 from app.money import VatRate
-from billing import buyers, invoices, quotes
-from billing.api.types import Invoice, Quote
+from billing import buyers, invoices, payments, quotes, statements
+from billing.api.types import CardPayment, Invoice, Payment, Quote, Refund, StatementImport, StatementLine
 from billing.enums import AdjustmentDirection, QuoteAction
 
 # Each input IS the domain's dataclass (a subclass): fields are written once; only what GraphQL spells
@@ -49,6 +51,35 @@ class InvoiceLineInput(invoices.ManualLine):
 class CorrectionInput(invoices.CorrectionFields):
     lines: list[InvoiceLineInput] = strawberry.field(default_factory=list)
     buyer: BuyerInput | None = None
+
+
+@strawberry.input(description="A transfer finance saw on the account (a statement import records many).")
+class TransferInput(payments.TransferFields):
+    amount: Vnd
+
+
+@strawberry.type
+class CardPaymentPayload:
+    payment: CardPayment | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class PaymentPayload:
+    payment: Payment | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class RefundPayload:
+    refund: Refund | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class StatementPayload:
+    statement: StatementImport | None
+    errors: list[UserError]
 
 
 @strawberry.type
@@ -155,3 +186,59 @@ class BillingMutation:
     async def replace_invoice(self, info: Info, id: strawberry.ID, input: CorrectionInput) -> InvoicePayload:
         principal = info.context.principal
         return _invoice(*await attempt(info, lambda: invoices.replace(principal, id, input)))
+
+    @strawberry.mutation(
+        description="The customer billed starts paying an invoice's balance by card (Stripe): the answer's client "
+        "secret goes to Stripe.js. Asking again returns the same attempt, never a second charge. Above 99,999,999 "
+        "VND (Stripe's limit for one VND charge) the answer is CARD_LIMIT: pay by transfer (VietQR)."
+    )
+    async def start_card_payment(self, info: Info, invoice_id: strawberry.ID) -> CardPaymentPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: payments.start_card_payment(principal, invoice_id))
+        return CardPaymentPayload(payment=CardPayment(row=row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="A guest starts paying an invoice by card, with the request's secret link token.")
+    async def start_card_payment_as_guest(
+        self, info: Info, token: str, invoice_id: strawberry.ID
+    ) -> CardPaymentPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: payments.start_card_payment_as_guest(principal, token, invoice_id))
+        return CardPaymentPayload(payment=CardPayment(row=row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Finance: record a bank transfer received for an invoice.")
+    async def record_transfer(self, info: Info, invoice_id: strawberry.ID, input: TransferInput) -> PaymentPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: payments.record_transfer(principal, invoice_id, input))
+        return PaymentPayload(payment=Payment(row=row) if row else None, errors=errors)
+
+    @strawberry.mutation(
+        description="Finance: refund all or part of a payment (never above what is left of it): through Stripe for "
+        "a card payment, recorded for a transfer sent back."
+    )
+    async def refund_payment(self, info: Info, payment_id: strawberry.ID, amount: Vnd, reason: str) -> RefundPayload:
+        principal = info.context.principal
+        row, errors = await attempt(info, lambda: payments.refund_payment(principal, payment_id, amount, reason))
+        return RefundPayload(refund=Refund(row=row) if row else None, errors=errors)
+
+    @strawberry.mutation(
+        description="Finance: import the bank's CSV statement (multipart upload; the layout is the STATEMENT_LAYOUT "
+        "setting). Lines are matched on the payment reference; nothing is applied twice."
+    )
+    async def import_bank_statement(self, info: Info, file: Upload) -> StatementPayload:
+        principal = info.context.principal
+
+        async def run() -> StatementImport:
+            upload = await files.read_upload(file)
+            done = await statements.import_statement(principal, upload.filename, upload.data)
+            return StatementImport(
+                id=strawberry.ID(str(done.statement["id"])),
+                filename=done.statement["filename"],
+                lines_read=int(done.statement["lines"]),
+                new_lines=int(done.statement["new_lines"]),
+                already_imported=done.already_imported,
+                skipped_debits=done.skipped_debits,
+                lines=[StatementLine(row=r) for r in done.lines],
+            )
+
+        imported, errors = await attempt(info, run)
+        return StatementPayload(statement=imported, errors=errors)

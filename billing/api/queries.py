@@ -12,7 +12,17 @@ from app.api.pagination import Connection
 from app.api.scalars import Vnd
 from app.money import amount_in_words
 from billing import listing, quotes
-from billing.api.types import GuestBilling, Invoice, InvoiceTotals, Quote, VatTotal
+from billing.api.types import (
+    GuestBilling,
+    Invoice,
+    InvoiceTotals,
+    Payment,
+    PaymentTotal,
+    Quote,
+    StatementLine,
+    VatTotal,
+)
+from billing.enums import LineStatus, PaymentMethod
 
 
 @strawberry.input(description="Finance's invoice filters; all given filters must match.")
@@ -72,3 +82,35 @@ class BillingQuery:
         return GuestBilling(
             quotes=[Quote(row=r) for r in found_quotes], invoices=[Invoice(row=r) for r in found_invoices]
         )
+
+    @strawberry.field(description="Finance: payments received (local dates, inclusive), newest first.")
+    async def payments(
+        self,
+        info: Info,
+        method: PaymentMethod | None = None,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Payment]:
+        page = await listing.payments(info.context.principal, method, from_, to, first, after)
+        return Connection.of(page, lambda row: Payment(row=row))
+
+    @strawberry.field(description="Finance: payments received and refunded per method over a period.")
+    async def payment_totals(
+        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date
+    ) -> list[PaymentTotal]:
+        rows = await listing.payment_totals(info.context.principal, from_, to)
+        return [
+            PaymentTotal(
+                method=r["method"], payments=r["payments"], amount=Vnd(r["amount"]), refunded=Vnd(r["refunded"])
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Finance: bank statement lines (e.g. statuses: [UNMATCHED, OVERPAID]), newest first.")
+    async def statement_lines(
+        self, info: Info, statuses: list[LineStatus] | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[StatementLine]:
+        page = await listing.statement_lines(info.context.principal, statuses, first, after)
+        return Connection.of(page, lambda row: StatementLine(row=row))

@@ -13,14 +13,19 @@ from app.api.i18n import LocalizedText, localized
 from app.api.scalars import Vnd
 from app.config import get_settings
 from app.money import RATE_ORDER, VatRate, amount_in_words
+from billing import qr
 from billing.enums import (
     AdjustmentDirection,
+    AttemptStatus,
     BuyerKind,
     InvoiceKind,
     InvoiceSource,
     InvoiceStatus,
     LineSource,
+    LineStatus,
+    PaymentMethod,
     QuoteStatus,
+    RefundStatus,
 )
 
 # The domain's enums are the GraphQL enums: registered once here with their descriptions.
@@ -31,6 +36,85 @@ strawberry.enum(InvoiceSource, description="What an invoice bills: an accepted q
 strawberry.enum(BuyerKind, description="An organization (tax code, address) or an individual.")
 strawberry.enum(LineSource, name="DocumentLineSource", description="Where a quote or invoice line comes from.")
 strawberry.enum(AdjustmentDirection, description="An adjustment invoice increases or decreases the original.")
+strawberry.enum(PaymentMethod, description="A card through Stripe, or a bank transfer.")
+strawberry.enum(AttemptStatus, name="CardPaymentStatus", description="A card payment attempt's state.")
+strawberry.enum(RefundStatus, description="A refund's state (a card refund is pending until Stripe confirms it).")
+strawberry.enum(LineStatus, name="StatementLineStatus", description="How a bank statement line was matched.")
+
+
+@strawberry.type(description="A refund of (part of) a payment.")
+class Refund:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["id"]))
+
+    @strawberry.field
+    def amount(self) -> Vnd:
+        return Vnd(int(self.row["amount"]))
+
+    @strawberry.field
+    def reason(self) -> str:
+        return str(self.row["reason"])
+
+    @strawberry.field
+    def status(self) -> RefundStatus:
+        return RefundStatus(self.row["status"])
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row["created_at"]
+
+
+@strawberry.type(description="Money received for an invoice.")
+class Payment:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["id"]))
+
+    @strawberry.field
+    def invoice_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["invoice"]))
+
+    @strawberry.field
+    def method(self) -> PaymentMethod:
+        return PaymentMethod(self.row["method"])
+
+    @strawberry.field
+    def amount(self) -> Vnd:
+        return Vnd(int(self.row["amount"]))
+
+    @strawberry.field(description="The part above the invoice's balance when it arrived (for finance to settle).")
+    def overpaid_amount(self) -> Vnd:
+        return Vnd(int(self.row["overpaid_amount"]))
+
+    @strawberry.field
+    def received_at(self) -> datetime:
+        return self.row["received_at"]
+
+    @strawberry.field(description="The card payment's PaymentIntent, or the bank's reference.")
+    def reference(self) -> str:
+        return str(self.row["reference"])
+
+    @strawberry.field
+    async def refunds(self, info: Info) -> list[Refund]:
+        return [Refund(row=r) for r in await info.context.loaders.billing.refunds.load(self.row["id"])]
+
+    @strawberry.field(description="What is left of it after refunds.")
+    async def refundable_amount(self, info: Info) -> Vnd:
+        refunds = await info.context.loaders.billing.refunds.load(self.row["id"])
+        done = sum(int(r["amount"]) for r in refunds if r["status"] != RefundStatus.FAILED.value)
+        return Vnd(int(self.row["amount"]) - done)
+
+
+@strawberry.type(description="How to pay an invoice by bank transfer: the VietQR code (NAPAS 247).")
+class VietQr:
+    payload: str = strawberry.field(description="The EMVCo text to encode (amount = the balance).")
+    png_url: str
+    svg_url: str
 
 
 @strawberry.type(description="One line of a quote or an invoice; amounts in đồng (negative on a decrease).")
@@ -325,6 +409,17 @@ class Invoice:
     def overdue(self) -> bool:
         return bool(self.row["overdue"])
 
+    @strawberry.field(description="Payments received, oldest first, with their refunds.")
+    async def payments(self, info: Info) -> list[Payment]:
+        return [Payment(row=r) for r in await info.context.loaders.billing.payments.load(self.row["id"])]
+
+    @strawberry.field(description="The VietQR code to pay the balance by transfer; null when nothing is owed.")
+    def vietqr(self) -> VietQr | None:
+        text = qr.payload_of(self.row)
+        if text is None:
+            return None
+        return VietQr(payload=text, png_url=qr.url_of(self.row["id"], "png"), svg_url=qr.url_of(self.row["id"], "svg"))
+
     @strawberry.field(description="Why this adjustment or replacement was made.")
     def reason(self) -> str:
         return str(self.row["reason"])
@@ -381,3 +476,92 @@ class InvoiceTotals:
 class GuestBilling:
     quotes: list[Quote]
     invoices: list[Invoice]
+
+
+@strawberry.type(description="A card payment started: give the client secret to Stripe.js to confirm it.")
+class CardPayment:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["id"]))
+
+    @strawberry.field
+    def amount(self) -> Vnd:
+        return Vnd(int(self.row["amount"]))
+
+    @strawberry.field
+    def status(self) -> AttemptStatus:
+        return AttemptStatus(self.row["status"])
+
+    @strawberry.field(description="The PaymentIntent's client secret (for Stripe.js only; never log it).")
+    def client_secret(self) -> str:
+        return str(self.row["client_secret"])
+
+    @strawberry.field
+    def publishable_key(self) -> str:
+        return get_settings().stripe_publishable_key
+
+
+@strawberry.type(description="A credit line of an imported bank statement.")
+class StatementLine:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row["id"]))
+
+    @strawberry.field
+    def line_number(self) -> int:
+        return int(self.row["line_number"])
+
+    @strawberry.field
+    def booked_on(self) -> date:
+        return self.row["booked_on"]
+
+    @strawberry.field
+    def amount(self) -> Vnd:
+        return Vnd(int(self.row["amount"]))
+
+    @strawberry.field
+    def description(self) -> str:
+        return str(self.row["description"])
+
+    @strawberry.field
+    def bank_reference(self) -> str:
+        return str(self.row["bank_reference"])
+
+    @strawberry.field
+    def status(self) -> LineStatus:
+        return LineStatus(self.row["status"])
+
+    @strawberry.field
+    def invoice_id(self) -> strawberry.ID | None:
+        return strawberry.ID(str(self.row["invoice"])) if self.row["invoice"] is not None else None
+
+    @strawberry.field
+    def payment_id(self) -> strawberry.ID | None:
+        return strawberry.ID(str(self.row["payment"])) if self.row["payment"] is not None else None
+
+    @strawberry.field
+    def note(self) -> str:
+        return str(self.row["note"])
+
+
+@strawberry.type(description="What an import did: every credit line, whether new or seen before.")
+class StatementImport:
+    id: strawberry.ID
+    filename: str
+    lines_read: int
+    new_lines: int
+    already_imported: int
+    skipped_debits: int
+    lines: list[StatementLine]
+
+
+@strawberry.type(description="Payments of a period by method.")
+class PaymentTotal:
+    method: PaymentMethod
+    payments: int
+    amount: Vnd
+    refunded: Vnd

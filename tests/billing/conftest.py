@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from app.auth.enums import Role
@@ -15,3 +22,44 @@ async def billing(client: Api, catalog: dict[str, int]) -> Billing:
     people = await make_people(client)
     finance = await client.staff("ke.toan@ttcntt.vn", Role.FINANCE)
     return Billing(people, finance)
+
+
+@pytest.fixture(scope="session")
+def localstripe() -> Iterator[str]:
+    """A fake, stateful Stripe server (PyPI's localstripe) on a free port, for the real stripe SDK."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    binary = Path(sys.executable).parent / "localstripe"
+    process = subprocess.Popen([str(binary), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):  # it starts in about a second
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def stripe_settings(localstripe: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Cards on (pointed at localstripe), a webhook secret, and the center's bank for VietQR."""
+    from app.config import get_settings
+
+    for name, value in {
+        "STRIPE_SECRET_KEY": "sk_test_local", "STRIPE_PUBLISHABLE_KEY": "pk_test_local", "STRIPE_API_BASE": localstripe,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "VIETQR_BANK_BIN": "970418", "SELLER_BANK_ACCOUNT": "12010000123456",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield localstripe
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET",
+                 "VIETQR_BANK_BIN", "SELLER_BANK_ACCOUNT"):  # fmt: skip
+        monkeypatch.delenv(name)
+    get_settings.cache_clear()

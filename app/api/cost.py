@@ -8,9 +8,10 @@ A list's length is, in this order:
 - for the lists of a connection (`edges`), the page its field asked for with `first` (the default page
   size when omitted, at most PAGE_SIZE_MAX: a larger `first` is refused by the resolver before it
   fetches anything);
-- the list's known bound (`CostModel.bounds`, e.g. three channels per service; for introspection, the
-  schema's own sizes);
-- otherwise `CostModel.default_size`.
+- the list's known bound where it is smaller than the default (`CostModel.bounds`, e.g. three channels
+  per service) and, for introspection, the schema's own sizes;
+- otherwise `CostModel.default_size`: a typical length, not a worst case, since worst cases multiply
+  along a path (100 milestones × 200 events each would price an ordinary project view at 20,000).
 Fragments are walked once per page size and their results reused, so a fragment spread a million times
 through nested fragments costs one walk per fragment: the time is linear in the document, while the
 numbers it computes may be astronomically large (they are Python integers and are compared, never

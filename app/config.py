@@ -32,7 +32,7 @@ class Settings:
     # work done before validation (graphql-core's overlapping-fields rule is quadratic in the
     # selections); depth, aliases and cost bound what execution may do.
     graphql_max_bytes: int = 16_384
-    graphql_max_tokens: int = 2_000
+    graphql_max_tokens: int = 1_000
     graphql_max_selections: int = 200
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30

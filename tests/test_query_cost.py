@@ -127,6 +127,9 @@ async def test_thirty_aliases_of_a_deep_category_chain_are_refused(
 ) -> None:
     written_out = "{ " + " ".join(f"a{i}: categories {{ {CHAIN} }}" for i in range(30)) + " }"
     error = await refused_before_execution(client, written_out, resolver_calls)
+    assert error["extensions"]["code"] == "QUERY_TOO_MANY_TOKENS"  # 1,260 tokens, before parsing
+    limits(GRAPHQL_MAX_TOKENS=5000)
+    error = await refused_before_execution(client, written_out, resolver_calls)
     assert error["extensions"]["code"] == "QUERY_TOO_MANY_SELECTIONS"  # 30 × 13 fields, before validation
     assert (error["extensions"]["selections"], error["extensions"]["limit"]) == (390, 200)
 
@@ -142,7 +145,7 @@ async def test_thirty_aliases_of_a_deep_category_chain_are_refused(
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert error["extensions"]["cost"] == 30 * (1 + 10 * 1_222_221)
 
-    # With room for every selection, the written-out form is refused for its cost too.
+    # With room for every token and selection, the written-out form is refused for its cost too.
     limits(GRAPHQL_MAX_SELECTIONS=1000)
     error = await refused_before_execution(client, written_out, resolver_calls)
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
@@ -167,10 +170,10 @@ async def test_too_many_tokens_or_selections_are_refused_before_validation(
         raise AssertionError("validation must not run")
 
     monkeypatch.setattr(query_guard, "validate_document", no_validation)
-    tokens = "{ departments { " + "code " * 2_500 + "} }"  # 12.5 kB: under the size limit
+    tokens = "{ departments { " + "code " * 1_500 + "} }"  # 7.5 kB: under the size limit
     error = await refused_before_execution(client, tokens, resolver_calls)
     assert error["extensions"]["code"] == "QUERY_TOO_MANY_TOKENS"
-    assert error["extensions"]["limit"] == 2_000
+    assert error["extensions"]["limit"] == 1_000
     selections = "{ departments { " + "code " * 201 + "} }"
     error = await refused_before_execution(client, selections, resolver_calls)
     assert error["extensions"]["code"] == "QUERY_TOO_MANY_SELECTIONS"
@@ -208,6 +211,18 @@ async def test_depth_twelve_passes_and_thirteen_is_refused_through_fragments_too
     result = await client.gql(thirteen)
     assert result.error_codes == ["QUERY_TOO_DEEP"]
     assert (result.errors[0]["extensions"]["depth"], result.errors[0]["extensions"]["limit"]) == (13, 12)
+
+
+async def test_the_deepest_documents_the_size_limits_admit_are_refused_without_a_crash(client: Api) -> None:
+    nested = '{ service(code: "X") { category { ' + "parent { " * 190 + "code" + " }" * 190 + " } } }"
+    chain = '{ service(code: "X") { category { ...F0 } } } ' + " ".join(
+        f"fragment F{i} on Category {{ parent {{ ...F{i + 1} }} }}" for i in range(80)
+    )
+    chain += " fragment F80 on Category { code }"
+    for query, depth in ((nested, 192), (chain, 82)):
+        result = await client.gql(query)
+        assert result.error_codes == ["QUERY_TOO_DEEP"]
+        assert result.errors[0]["extensions"]["depth"] == depth
 
 
 async def test_depth_limit_follows_the_setting(client: Api, limits: Callable[..., None]) -> None:

@@ -261,6 +261,8 @@ async def test_thirty_aliases_pass_and_aliases_are_counted_through_fragments(cli
         ('{ project(code: "P") { history(last: 5) { action } milestones { id } } }', None, 1 + 6 + (1 + 10)),
         ("{ categories { ... on Category { code } } }", None, 11),
         ("{ __schema { queryType { name } } }", None, 3),
+        # No type is wrapped more than three deep (`[X!]!`): a fourth `ofType` is null and costs 1.
+        ('{ __type(name: "Query") { ofType { ofType { ofType { name ofType { name } } } } } }', None, 6),
     ],
 )
 def test_cost_formula(query: str, variables: dict[str, Any] | None, cost: int) -> None:

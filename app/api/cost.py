@@ -9,7 +9,8 @@ A list's length is, in this order:
   size when omitted, at most PAGE_SIZE_MAX: a larger `first` is refused by the resolver before it
   fetches anything);
 - the list's known bound where it is smaller than the default (`CostModel.bounds`, e.g. three channels
-  per service) and, for introspection, the schema's own sizes;
+  per service) and, for introspection, the schema's own sizes (where an `ofType` chain runs deeper than
+  any type is wrapped, it is null and costs 1);
 - otherwise `CostModel.default_size`: a typical length, not a worst case, since worst cases multiply
   along a path (100 milestones × 200 events each would price an ordinary project view at 20,000).
 Fragments are walked once per page size and their results reused, so a fragment spread a million times
@@ -107,7 +108,21 @@ def introspection_bounds(schema: GraphQLSchema) -> dict[str, int]:
     def average(total: int, over: int) -> int:
         return max(1, math.ceil(total / max(1, over)))
 
+    def wrappers(type_: Any) -> int:
+        count = 0
+        while isinstance(type_, GraphQLNonNull | GraphQLList):
+            count, type_ = count + 1, type_.of_type
+        return count
+
+    references = [
+        *(f.type for f in fields),
+        *(a.type for f in fields for a in f.args.values()),
+        *(f.type for t in inputs for f in t.fields.values()),
+        *(a.type for d in directives for a in d.args.values()),
+    ]
     return {
+        # `ofType` chains (GraphiQL asks for eight levels) are null past the deepest wrapping, `[X!]!`.
+        "__Type.ofType": max(map(wrappers, references), default=0),
         "__Schema.types": len(types),
         "__Schema.directives": len(directives),
         "__Type.fields": average(len(fields), len(types)),
@@ -184,24 +199,28 @@ class _Walk:
         self.bounds = {**introspection_bounds(schema), **model.bounds}
         self.default_size = model.default_size
         self.pages = pages
-        self.memo: dict[tuple[str, int | None], tuple[int, int, int]] = {}
+        self.memo: dict[tuple[str, int | None, int], tuple[int, int, int]] = {}
+        self.of_type_levels = self.bounds["__Type.ofType"]
         self.active: set[str] = set()
         self.fragment_walks = 0
 
-    def selections(self, selection_set: SelectionSetNode, parent: Any, page: int | None) -> tuple[int, int, int]:
+    def selections(
+        self, selection_set: SelectionSetNode, parent: Any, page: int | None, of_type: int = 0
+    ) -> tuple[int, int, int]:
         """(depth, aliases, cost) of a selection set on `parent`; `page` is the page a connection's lists
-        hold. Fields, spreads and inline fragments are handled here, in one frame per level of nesting,
-        so deep documents stay far from the recursion limit."""
+        hold, `of_type` how many `ofType` levels of an introspected type lead here. Fields, spreads and
+        inline fragments are handled here, in one frame per level of nesting, so deep documents stay far
+        from the recursion limit."""
         depth = aliases = cost = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                d, a, c = self.field(selection, parent, page)
+                d, a, c = self.field(selection, parent, page, of_type)
             elif isinstance(selection, FragmentSpreadNode):
-                d, a, c = self.fragment(selection.name.value, page)
+                d, a, c = self.fragment(selection.name.value, page, of_type)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                d, a, c = self.selections(selection.selection_set, inner, page)
+                d, a, c = self.selections(selection.selection_set, inner, page, of_type)
             else:  # pragma: no cover - the three kinds of selection
                 continue
             depth = max(depth, d)
@@ -209,8 +228,8 @@ class _Walk:
             cost += c
         return depth, aliases, cost
 
-    def fragment(self, name: str, page: int | None) -> tuple[int, int, int]:
-        key = (name, page)
+    def fragment(self, name: str, page: int | None, of_type: int) -> tuple[int, int, int]:
+        key = (name, page, of_type)
         if key in self.memo:
             return self.memo[key]
         definition = self.fragments.get(name)
@@ -219,21 +238,24 @@ class _Walk:
         self.active.add(name)
         self.fragment_walks += 1
         on = self.schema.get_type(definition.type_condition.name.value)
-        result = self.selections(definition.selection_set, on, page)
+        result = self.selections(definition.selection_set, on, page, of_type)
         self.active.discard(name)
         self.memo[key] = result
         return result
 
-    def field(self, node: FieldNode, parent: Any, page: int | None) -> tuple[int, int, int]:
+    def field(self, node: FieldNode, parent: Any, page: int | None, of_type: int) -> tuple[int, int, int]:
         alias = 1 if node.alias else 0
         name = node.name.value
         definition = self._definition(parent, name)
         if node.selection_set is None or definition is None:
             return 0, alias, 1
+        inner_of_type = of_type + 1 if name == "ofType" and parent.name == "__Type" else 0
+        if inner_of_type > self.of_type_levels:
+            return 0, alias, 1  # null: no type is wrapped that deep, so nothing under it resolves
         named, is_list = _unwrap(definition.type)
         items = self._list_size(f"{parent.name}.{name}", node, definition, page) if is_list else 1
         inner_page = self._page(node, definition) if "first" in definition.args and not is_list else None
-        depth, aliases, cost = self.selections(node.selection_set, named, inner_page)
+        depth, aliases, cost = self.selections(node.selection_set, named, inner_page, inner_of_type)
         if name in INTROSPECTION_ROOTS:
             depth = -1  # strawberry's depth limit never counted introspection; its own rule bounds it
         return depth + 1, alias + aliases, 1 + items * cost

@@ -47,6 +47,7 @@ schema: setup  ## rewrite graphql/schema.graphql from the code
 bench: seed  ## benchmarks (see bench/README.md)
 	$(BIN)/python bench/catalog_query.py
 	$(BIN)/python bench/portfolio_query.py
+	$(BIN)/python bench/attacks.py
 
 clean:  ## remove the environment and the local database
 	rm -rf $(VENV) var

@@ -28,7 +28,19 @@ class Settings:
     lockout_minutes: int = 15
     page_size_default: int = 20
     page_size_max: int = 100
+    # GraphQL documents are measured before they run (app/api/query_guard.py). Size limits bound the
+    # work done before validation (graphql-core's overlapping-fields rule is quadratic in the
+    # selections); depth, aliases and cost bound what execution may do.
+    graphql_max_bytes: int = 16_384
+    graphql_max_tokens: int = 1_000
+    graphql_max_selections: int = 200
     graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    # Cost budgets per caller (fields an operation may resolve, estimated; see app/api/cost.py).
+    graphql_cost_anonymous: int = 60_000
+    graphql_cost_customer: int = 75_000
+    graphql_cost_partner: int = 100_000
+    graphql_cost_staff: int = 250_000
     public_base_url: str = "http://127.0.0.1:8000"
     # Argon2id memory cost; tests lower it to stay fast, production keeps the OWASP default.
     argon2_memory_kib: int = 65536
@@ -93,6 +105,15 @@ def get_settings() -> Settings:
         lockout_minutes=_int("LOCKOUT_MINUTES", defaults.lockout_minutes),
         page_size_default=_int("PAGE_SIZE_DEFAULT", defaults.page_size_default),
         page_size_max=_int("PAGE_SIZE_MAX", defaults.page_size_max),
+        graphql_max_bytes=_int("GRAPHQL_MAX_BYTES", defaults.graphql_max_bytes),
+        graphql_max_tokens=_int("GRAPHQL_MAX_TOKENS", defaults.graphql_max_tokens),
+        graphql_max_selections=_int("GRAPHQL_MAX_SELECTIONS", defaults.graphql_max_selections),
+        graphql_max_depth=_int("GRAPHQL_MAX_DEPTH", defaults.graphql_max_depth),
+        graphql_max_aliases=_int("GRAPHQL_MAX_ALIASES", defaults.graphql_max_aliases),
+        graphql_cost_anonymous=_int("GRAPHQL_COST_ANONYMOUS", defaults.graphql_cost_anonymous),
+        graphql_cost_customer=_int("GRAPHQL_COST_CUSTOMER", defaults.graphql_cost_customer),
+        graphql_cost_partner=_int("GRAPHQL_COST_PARTNER", defaults.graphql_cost_partner),
+        graphql_cost_staff=_int("GRAPHQL_COST_STAFF", defaults.graphql_cost_staff),
         public_base_url=env.get("PUBLIC_BASE_URL", defaults.public_base_url),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib),
         ocds_prefix=env.get("OCDS_PREFIX") or defaults.ocds_prefix,

@@ -68,9 +68,11 @@ async def test_domain_errors_on_queries_carry_code_and_both_languages(client: Ap
 
 async def test_deep_queries_are_refused(client: Api) -> None:
     deep = "{ categories { " + "children { " * 12 + "code" + " }" * 12 + " } }"
-    result = await client.gql(deep)
+    result = await client.gql(deep, headers={"Accept-Language": "en"})
     assert result.body.get("data") is None
-    assert "exceeds maximum operation depth" in result.errors[0]["message"]
+    assert result.error_codes == ["QUERY_TOO_DEEP"]
+    assert result.errors[0]["message"] == "The query is nested too deeply (depth 13, at most 12)."
+    assert (result.errors[0]["extensions"]["depth"], result.errors[0]["extensions"]["limit"]) == (13, 12)
 
 
 async def test_mutations_are_refused_over_get(client: Api) -> None:

@@ -51,9 +51,20 @@ async def attempt(info: Info, action: Callable[[], Awaitable[T]]) -> tuple[T | N
         return None, user_errors(error, info)
 
 
+class QueryRefused(DomainError):
+    """A document refused before it runs (too long, too deep, too costly…). Its `figures` (what was
+    measured and the limit) reach the client in `extensions`, so a client can tell how far off it is."""
+
+    def __init__(self, code: str, message_vi: str, message_en: str, **figures: int) -> None:
+        super().__init__(code, message_vi, message_en)
+        self.figures = figures
+
+
 def _extensions(error: DomainError, lang: str) -> dict[str, Any]:
     first = error.details[0]
+    figures = error.figures if isinstance(error, QueryRefused) else {}
     return {
+        **figures,
         "code": first.code,
         "field": first.field,
         "messageVi": first.message_vi,

@@ -155,6 +155,8 @@ async def test_page_size_and_cursor_refusals(client: Api, catalog: dict[str, int
         (cursor(["PRICE_ASC", True, 1]), "PRICE_ASC"),
         (cursor(["PRICE_ASC", 100, "1"]), "PRICE_ASC"),
         (cursor(["CODE", "HTS", 1.5]), "CODE"),
+        (cursor(["CODE", "HTS", 0]), "CODE"),  # ids start at 1
+        (cursor(["CODE", "HTS", 2**31]), "CODE"),  # beyond any id column
         (name_cursor, "CODE"),  # made for another sort
         (name_cursor, "PRICE_ASC"),
         (price_cursor, "PRICE_DESC"),
@@ -173,7 +175,7 @@ async def test_page_size_and_cursor_refusals(client: Api, catalog: dict[str, int
     assert english.errors[0]["message"] == "The pagination cursor is not valid."
     assert (await client.gql(SERVICES, {"after": "abc"})).errors[0]["message"] == "Con trỏ phân trang không hợp lệ."
     # a well-formed cursor of the right sort is accepted, even for a key that no row has
-    result = await client.gql(SERVICES, {"sort": "CODE", "after": cursor(["CODE", "HTS", 0]), "first": 100})
+    result = await client.gql(SERVICES, {"sort": "CODE", "after": cursor(["CODE", "HTS", 1]), "first": 100})
     assert codes(result) == [c for c in sorted(h.seeded_codes()) if c > "HTS"]
 
 

@@ -57,6 +57,7 @@ def page_count(pdf: Path) -> int:
     return int(found.group(1))
 
 
-def text(pdf: Path) -> str:
-    """The PDF's text in reading order (UTF-8, diacritics kept)."""
-    return _run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"])
+def text(pdf: Path, *, layout: bool = False) -> str:
+    """The PDF's text (UTF-8, diacritics kept), pages separated by form feeds: in reading order (a column of
+    a table or of the heading after the other), or as laid out on the page."""
+    return _run(["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), "-"])

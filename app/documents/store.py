@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,10 @@ from app.errors import Conflict, Noun, not_found
 from app.tables import StoredDocument
 
 DOCUMENT = Noun("văn bản", "document")
-ATTEMPTS = 5
+ATTEMPTS = 10
+# Generations of one subject's document in this process take turns (no work thrown away); across processes
+# the unique index decides and the loser looks again. The lock is an economy, never the guarantee.
+_turns: weakref.WeakValueDictionary[tuple[str, str, int], asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,15 @@ async def latest(kind: DocumentKind, subject_type: str, subject_id: int) -> dict
 
 async def save(draft: Draft, actor: Actor) -> tuple[dict[str, Any], bool]:
     """(the version, True when it was made now). Same data as the latest version: that version, False."""
+    key = (draft.kind.value, draft.subject_type, draft.subject_id)
+    lock = _turns.get(key)
+    if lock is None:
+        lock = _turns[key] = asyncio.Lock()
+    async with lock:
+        return await _save(draft, actor)
+
+
+async def _save(draft: Draft, actor: Actor) -> tuple[dict[str, Any], bool]:
     data = jsonable(draft.data)
     for _ in range(ATTEMPTS):
         current = await latest(draft.kind, draft.subject_type, draft.subject_id)

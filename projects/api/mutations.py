@@ -199,7 +199,5 @@ class ProjectsMutation:
         principal = info.context.principal
         people: list[documents.Participant] | None = list(participants) if participants is not None else None
         return payload(
-            *await attempt(
-                info, lambda: documents.generate_acceptance_minutes(principal, milestone_id, party, people)
-            )
+            *await attempt(info, lambda: documents.generate_acceptance_minutes(principal, milestone_id, party, people))
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.shares import allocate, amounts
@@ -15,6 +15,7 @@ def full_shares(draw: st.DrawFn) -> list[int]:
     return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # the machine may be busy; the inputs are small
 @given(total=st.integers(0, 10**15), shares=full_shares())
 def test_shares_of_100_percent_sum_to_the_total_within_one_dong_each(total: int, shares: list[int]) -> None:
     split = allocate(total, shares)
@@ -22,6 +23,7 @@ def test_shares_of_100_percent_sum_to_the_total_within_one_dong_each(total: int,
     assert all(0 <= got - total * bp // 10_000 <= 1 for got, bp in zip(split, shares, strict=True))
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(total=st.integers(0, 10**15), shares=st.lists(st.integers(0, 1_000), max_size=8))
 def test_shares_below_100_percent_are_rounded_down(total: int, shares: list[int]) -> None:
     if sum(shares) == 10_000:

@@ -85,7 +85,8 @@ def articles(
 def closing(sheet: Sheet, text: str, values: dict[str, str]) -> None:
     parts = paragraphs(fill(text, values))
     for index, line in enumerate(parts):
-        sheet.paragraph(clean(line, 2000), keep_with_next=index == len(parts) - 1)
+        last = index == len(parts) - 1
+        sheet.paragraph(clean(line, 2000), keep_with_next=last, space_after=12 if last else None)
 
 
 def signer(heading_text: str, who: Mapping[str, str], *, seal: bool = True) -> Signer:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +14,7 @@ from projects.shares import allocate, amounts
 def full_shares(draw: st.DrawFn) -> list[int]:
     cuts = sorted(draw(st.lists(st.integers(0, 10_000), min_size=0, max_size=8)))
     bounds = [0, *cuts, 10_000]
-    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [b - a for a, b in pairwise(bounds)]
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])  # the machine may be busy; the inputs are small

@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PICCOLO_CONF := piccolo_conf
 
-.PHONY: help setup run migrate seed test lint format bench schema clean
+.PHONY: help setup run migrate seed test lint format bench schema documents-preview clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -48,6 +48,15 @@ bench: seed  ## benchmarks (see bench/README.md)
 	$(BIN)/python bench/catalog_query.py
 	$(BIN)/python bench/portfolio_query.py
 	$(BIN)/python bench/attacks.py
+
+documents-preview: setup  ## the contract, appendix and minutes from sample data: var/preview/*.docx, .pdf, .png
+	@missing=""; for tool in soffice pdftoppm pdftotext pdfinfo; do \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "documents-preview needs LibreOffice and poppler (missing:$$missing). On Debian/Ubuntu:"; \
+	  echo "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation2"; \
+	  exit 1; fi
+	$(BIN)/python -m app.cli documents-preview --out var/preview
 
 clean:  ## remove the environment and the local database
 	rm -rf $(VENV) var

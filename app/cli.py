@@ -6,6 +6,7 @@ python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   
 python -m app.cli serve [--host 127.0.0.1] [--port 8000]
 python -m app.cli mark-overdue          (late requests, expired quotes, overdue invoices; daily cron)
 python -m app.cli send-notifications    (retry pending/failed e-mails and domain events)
+python -m app.cli documents-preview [--out var/preview]   (the three documents from sample data: docx, PDF, PNG)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import getpass
 import json
 import os
 import sys
+from pathlib import Path
 
 
 def _piccolo_conf() -> None:
@@ -55,6 +57,7 @@ async def daily_command(command: str) -> object:
         subscriptions,  # noqa: F401 - registers billing's handlers on the bus
     )
     from catalog.requests import workflow
+    from projects import subscriptions as project_subscriptions  # noqa: F401 - and projects' (acceptance minutes)
 
     if command == "mark-overdue":
         return {
@@ -63,6 +66,43 @@ async def daily_command(command: str) -> object:
             "overdue_invoices": await invoices.mark_overdue(),
         }
     return {**await outbox.retry_unsent(), "events": await bus.retry_pending()}
+
+
+def documents_preview(folder: Path) -> list[Path]:
+    """The three documents rendered from sample data (the center's settings, the current wording) as .docx,
+    converted to PDF by LibreOffice and their first pages to PNG: what a signed paper will look like."""
+    from app.config import get_settings
+    from app.documents import DocumentKind, convert, parties
+    from app.documents.store import jsonable
+    from billing import contract_docx
+    from projects import appendix_docx, minutes_docx
+
+    settings = get_settings()
+    seller = parties.seller(settings) | {
+        "bank_account": settings.seller_bank_account or "12010000123456",
+        "bank_name": settings.seller_bank_name or "Ngân hàng TMCP Đầu tư và Phát triển Việt Nam – Chi nhánh Thanh Hóa",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name, module, kind in (
+        ("hop-dong-dich-vu", contract_docx, DocumentKind.SERVICE_CONTRACT),
+        ("phu-luc-hop-dong", appendix_docx, DocumentKind.PROJECT_APPENDIX),
+        ("bien-ban-nghiem-thu", minutes_docx, DocumentKind.ACCEPTANCE_MINUTES),
+    ):
+        snapshot = {
+            "kind": kind.value,
+            "version": 1,
+            "issued_on": "2026-12-01",
+            "data": jsonable(module.sample(seller)),
+        }
+        target = folder / f"{name}.docx"
+        target.write_bytes(module.render(snapshot))
+        made.append(target)
+    if convert.missing_tools():
+        return made
+    pdfs = convert.to_pdf(made, folder)
+    pictures = [png for pdf in pdfs for png in convert.to_png(pdf, folder, last=4)]
+    return made + pdfs + pictures
 
 
 async def _with_database(command: str) -> object:
@@ -86,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("mark-overdue", help="flag service requests past due and promise a new date")
     commands.add_parser("send-notifications", help="retry pending and failed outbox messages")
+    preview = commands.add_parser("documents-preview", help="render the three documents from sample data")
+    preview.add_argument("--out", default="var/preview")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -106,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"admin account id {account_id}")
     elif args.command in ("mark-overdue", "send-notifications"):
         print(json.dumps(asyncio.run(_with_database(args.command))))
+    elif args.command == "documents-preview":
+        from app.documents.convert import INSTALL, missing_tools
+
+        for path in documents_preview(Path(args.out)):
+            print(path)
+        if missing_tools():
+            print(f"LibreOffice or poppler missing ({', '.join(missing_tools())}): only .docx made; "
+                  f"install them with: sudo {INSTALL}", file=sys.stderr)  # fmt: skip
+            return 1
     elif args.command == "serve":
         import uvicorn
 

@@ -67,6 +67,14 @@ class Settings:
     seller_email: str = ""
     seller_bank_account: str = ""
     seller_bank_name: str = ""
+    # Contract documents: the center as a party (parent agency, who signs), where documents are signed, the
+    # suffix of their numbers, and a folder whose wording files replace the shipped ones. Samples: set them.
+    seller_parent_agency: str = "Sở Khoa học và Công nghệ tỉnh Thanh Hóa"
+    seller_representative: str = "Nguyễn Văn Mẫu"  # a sample name: set the director's (or the signatory's)
+    seller_representative_title: str = "Giám đốc"
+    document_place: str = "Thanh Hóa"  # "Thanh Hóa, ngày … tháng … năm …"
+    document_number_suffix: str = "TTCNTT"  # 0007/2026/HĐDV-TTCNTT
+    document_texts_dir: Path | None = None  # legal staff's own wording (*.toml), else the shipped files
     invoice_template: str = "1"  # KHMSHDon: 1 = VAT invoice
     invoice_symbol: str = "C{yy}TAA"  # KHHDon: C with the tax authority's code, year, T, the center's letters
     invoice_payment_days: int = 15  # due date: issue date + this many days
@@ -137,6 +145,12 @@ def get_settings() -> Settings:
         seller_email=env.get("SELLER_EMAIL", defaults.seller_email),
         seller_bank_account=env.get("SELLER_BANK_ACCOUNT", defaults.seller_bank_account),
         seller_bank_name=env.get("SELLER_BANK_NAME", defaults.seller_bank_name),
+        seller_parent_agency=env.get("SELLER_PARENT_AGENCY") or defaults.seller_parent_agency,
+        seller_representative=env.get("SELLER_REPRESENTATIVE") or defaults.seller_representative,
+        seller_representative_title=env.get("SELLER_REPRESENTATIVE_TITLE") or defaults.seller_representative_title,
+        document_place=env.get("DOCUMENT_PLACE") or defaults.document_place,
+        document_number_suffix=env.get("DOCUMENT_NUMBER_SUFFIX") or defaults.document_number_suffix,
+        document_texts_dir=Path(env["DOCUMENT_TEXTS_DIR"]) if env.get("DOCUMENT_TEXTS_DIR") else None,
         invoice_template=env.get("INVOICE_TEMPLATE") or defaults.invoice_template,
         invoice_symbol=env.get("INVOICE_SYMBOL") or defaults.invoice_symbol,
         invoice_payment_days=_int("INVOICE_PAYMENT_DAYS", defaults.invoice_payment_days),

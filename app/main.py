@@ -19,10 +19,12 @@ from app.api.context import context_getter
 from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
+from app.documents.http import ROUTES as DOCUMENT_ROUTES
 from app.requestid import _request_id
 from billing import subscriptions  # noqa: F401 - registers billing on the bus (milestone accepted → invoice draft)
 from billing.http import ROUTES as BILLING_ROUTES
 from catalog.requests.http import ROUTES as REQUEST_ROUTES
+from projects import subscriptions as project_subscriptions  # noqa: F401 - milestone accepted → its minutes
 from projects.http import ROUTES as PROJECT_ROUTES
 
 log = logging.getLogger("app.http")
@@ -107,7 +109,7 @@ def create_app() -> Litestar:
         multipart_uploads_enabled=True,  # service-request documents (GraphQL multipart request spec)
     )
     return Litestar(
-        route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES],
+        route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES, *DOCUMENT_ROUTES],
         middleware=[request_id_middleware, shared_connection_middleware],
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},

@@ -1,5 +1,6 @@
-"""Tables of the shared kernel: histories, the outbox and gapless number sequences. Every domain
-writes them through app.events, app.outbox and app.numbering, never directly."""
+"""Tables of the shared kernel: histories, the outbox, domain events, gapless number sequences and generated
+documents. Every domain writes them through app.events, app.outbox, app.bus, app.numbering and app.documents,
+never directly."""
 
 from piccolo.columns import JSON, BigInt, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -64,3 +65,26 @@ class NumberSequence(Table, tablename="number_sequence"):
     id: Serial  # created by Piccolo; declared for type checkers
     series = Varchar(length=80, unique=True)
     last = BigInt(default=0)
+
+
+class StoredDocument(Table, tablename="document"):
+    """A generated document (a contract, an appendix, acceptance minutes): one row per version, with the
+    data snapshot it was rendered from, the file's SHA-256 and who generated it (app.documents). Never
+    updated or deleted: a change makes a new version."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    kind = Varchar(length=40)  # app.documents.DocumentKind
+    subject_type = Varchar(length=40)  # quote, project, milestone: the domain that registered it decides access
+    subject_id = BigInt()
+    version = Integer()  # 1, 2, … per (subject, kind)
+    title = Varchar(length=300)
+    filename = Varchar(length=200)
+    media_type = Varchar(length=100)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    stored_path = Varchar(length=100)  # under UPLOAD_DIR (app.files), named by the SHA-256
+    snapshot = JSON(default={})  # everything the file was rendered from: the same snapshot gives the same bytes
+    generated_by = Varchar(length=254)  # e-mail, or system (after a domain event)
+    generated_by_id = BigInt(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    # unique (subject_type, subject_id, kind, version): an index made in a second migration

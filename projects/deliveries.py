@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from projects import repository
+from projects import repository, shares
 from projects.enums import MilestoneStatus
-from projects.inputs import FULL_SHARE_BP
 
 MILESTONE_ACCEPTED = "projects.milestone_accepted"  # payload: {"project": code}; entity: the milestone
 
@@ -25,7 +24,7 @@ class Delivery:
     accepted: bool
     accepted_on: date | None
     share_bp: int  # basis points of the contract value
-    amount: int  # that share of the project's total investment, đồng, rounded down
+    amount: int  # that share of the project's total investment, đồng (projects.shares: they sum to the total)
     project_id: int
     project_code: str
     project_name_vi: str
@@ -42,6 +41,7 @@ async def delivery(milestone_id: int) -> Delivery | None:
     assert project is not None
     total = int(project["state_capital_amount"]) + int(project["private_capital_amount"])
     partners = (await repository.people_ids("partner", [project["id"]]))[project["id"]]
+    siblings = (await repository.milestones_by_projects([project["id"]]))[project["id"]]
     return Delivery(
         milestone_id=milestone["id"],
         milestone_title_vi=milestone["title_vi"],
@@ -49,7 +49,7 @@ async def delivery(milestone_id: int) -> Delivery | None:
         accepted=milestone["status"] == MilestoneStatus.ACCEPTED.value,
         accepted_on=milestone["actual_end"],
         share_bp=int(milestone["share_bp"]),
-        amount=total * int(milestone["share_bp"]) // FULL_SHARE_BP,
+        amount=shares.amounts(total, siblings)[milestone["id"]],
         project_id=project["id"],
         project_code=project["code"],
         project_name_vi=project["name_vi"],

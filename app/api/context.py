@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request
 from strawberry.litestar import BaseContext
 
+from app.api.documents import DocumentLoaders
 from app.auth import service as auth
 from app.auth.principal import ANONYMOUS, Principal
 from app.auth.tokens import looks_like_api_key
@@ -26,6 +27,7 @@ class Loaders:
         self.projects = ProjectsLoaders()
         self.requests = RequestsLoaders()
         self.billing = BillingLoaders()
+        self.documents = DocumentLoaders()
 
 
 class Context(BaseContext, kw_only=True):

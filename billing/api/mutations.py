@@ -9,10 +9,11 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from app import files
+from app.api.documents import ContractPartyInput, DocumentPayload, payload
 from app.api.errors import UserError, attempt
 from app.api.scalars import Vnd
 from app.money import VatRate
-from billing import buyers, invoices, payments, quotes, statements
+from billing import buyers, documents, invoices, payments, quotes, statements
 from billing.api.types import CardPayment, Invoice, Payment, Quote, Refund, StatementImport, StatementLine
 from billing.enums import AdjustmentDirection, QuoteAction
 
@@ -142,6 +143,16 @@ class BillingMutation:
         return _quote(
             *await attempt(info, lambda: quotes.answer_as_guest(principal, token, id, QuoteAction.DECLINE, comment))
         )
+
+    @strawberry.mutation(
+        description="Finance or an operator of the request's department: the service contract of an accepted "
+        "quote as a Word file (a new version when its data changed; the same version when not)."
+    )
+    async def generate_service_contract(
+        self, info: Info, quote_id: strawberry.ID, party: ContractPartyInput | None = None
+    ) -> DocumentPayload:
+        principal = info.context.principal
+        return payload(*await attempt(info, lambda: documents.generate_service_contract(principal, quote_id, party)))
 
     @strawberry.mutation(description="Finance: a draft invoice billing an accepted quote.")
     async def draft_invoice_from_quote(self, info: Info, quote_id: strawberry.ID) -> InvoicePayload:

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from app.api.documents import ContractDocument, documents
 from app.api.history import HistoryEvent, history
 from app.api.i18n import LocalizedText, localized
 from app.api.scalars import Vnd
@@ -264,6 +265,10 @@ class Quote:
     @strawberry.field
     async def history(self, info: Info) -> list[HistoryEvent]:
         return history(await info.context.loaders.billing.quote_history.load(self.row["id"]))
+
+    @strawberry.field(description="Its service contract, every version, newest first (once it is accepted).")
+    async def documents(self, info: Info) -> list[ContractDocument]:
+        return documents(await info.context.loaders.documents.of("quote").load(self.row["id"]))
 
     @strawberry.field(description="Invoices billing this quote.")
     async def invoices(self, info: Info) -> list[Invoice]:

@@ -9,9 +9,10 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from app import files
+from app.api.documents import ContractPartyInput, DocumentPayload, payload
 from app.api.errors import UserError, attempt
 from app.api.scalars import Vnd
-from projects import milestones, service
+from projects import documents, milestones, service
 from projects.api.types import Milestone, Project
 from projects.enums import MilestoneStatus, ProjectStatus
 from projects.inputs import MAX_EVIDENCE, Evidence, MilestoneFields, ProjectFields
@@ -65,6 +66,11 @@ class EvidenceInput:
     async def to_evidence(self) -> Evidence:
         upload = await files.read_upload(self.file) if self.file is not None else None
         return Evidence(self.name, self.url, self.media_type, self.sha256, upload)
+
+
+@strawberry.input(description="Someone who took part in an acceptance, for Bên A or Bên B.")
+class MinutesParticipantInput(documents.Participant):
+    pass
 
 
 @strawberry.type
@@ -165,3 +171,33 @@ class ProjectsMutation:
             return await milestones.move_milestone(principal, id, version, to, comment, documents)
 
         return _milestone(*await attempt(info, run))
+
+    @strawberry.mutation(
+        description="Its managers or admin: the contract appendix (milestone schedule and payments) as a Word "
+        "file; the shares must make 100%. A new version when its data changed; the same version when not."
+    )
+    async def generate_project_appendix(
+        self, info: Info, project_code: str, party: ContractPartyInput | None = None
+    ) -> DocumentPayload:
+        principal = info.context.principal
+        return payload(
+            *await attempt(info, lambda: documents.generate_project_appendix(principal, project_code, party))
+        )
+
+    @strawberry.mutation(
+        description="Its managers or admin: the acceptance minutes of an accepted milestone as a Word file "
+        "(made by themselves on acceptance when Bên A's details are known). Participants given replace the "
+        "default ones of their side (Bên A's representative; the center's, the managers, who accepted)."
+    )
+    async def generate_acceptance_minutes(
+        self,
+        info: Info,
+        milestone_id: strawberry.ID,
+        party: ContractPartyInput | None = None,
+        participants: list[MinutesParticipantInput] | None = None,
+    ) -> DocumentPayload:
+        principal = info.context.principal
+        people: list[documents.Participant] | None = list(participants) if participants is not None else None
+        return payload(
+            *await attempt(info, lambda: documents.generate_acceptance_minutes(principal, milestone_id, party, people))
+        )

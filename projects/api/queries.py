@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from app.api.documents import ContractDocument, documents
 from app.api.i18n import Language, use_language
 from app.api.pagination import Connection
+from projects import documents as papers
 from projects import portfolio
 from projects.api.types import Milestone, Project, PublicProject
 
@@ -75,3 +77,11 @@ class ProjectsQuery:
     async def public_project(self, info: Info, code: str, lang: Language | None = None) -> PublicProject:
         use_language(info, lang)
         return PublicProject(row=await portfolio.public_project(info.context.principal, code))
+
+    @strawberry.field(
+        description="A project's documents (appendices, and its milestones' acceptance minutes), every version, "
+        "newest first: for admin, finance, the project's managers and its private partners (customers); "
+        "NOT_FOUND for anyone else."
+    )
+    async def project_documents(self, info: Info, code: str) -> list[ContractDocument]:
+        return documents(await papers.project_documents(info.context.principal, code))

@@ -10,12 +10,14 @@ import strawberry
 from strawberry.types import Info
 
 from app import clock
+from app.api.documents import ContractDocument, documents
 from app.api.history import HistoryEvent, history
 from app.api.i18n import LocalizedText, localized
 from app.api.scalars import Vnd
 from app.errors import ValidationFailed
 from catalog.api.types import Department
-from projects import enums, publish
+from projects import documents as papers
+from projects import enums, publish, shares
 from projects.enums import (
     Health,
     MilestoneCode,
@@ -30,7 +32,7 @@ from projects.enums import (
 )
 from projects.evidence import evidence_path
 from projects.health import MilestonePlan, expected_progress, milestone_health, project_health, project_slippage
-from projects.inputs import FULL_SHARE_BP, MAX_HISTORY
+from projects.inputs import MAX_HISTORY
 from projects.ocds import ocds_status
 
 if TYPE_CHECKING:  # the GraphQL graph links a milestone to its invoices; the data dependency stays billing → projects
@@ -47,6 +49,7 @@ strawberry.enum(MilestoneCode, description="PPP profile milestone code.")
 strawberry.enum(MilestoneStatus, description="The center's milestone workflow.")
 strawberry.enum(OcdsMilestoneStatus, description="OCDS milestoneStatus (closed list).")
 strawberry.enum(Health, name="ProjectHealth", description="See the README for the rule.")
+strawberry.enum(papers.Side, name="ContractSide", description="Bên A (the client) or Bên B (the center).")
 
 
 def recent(rows: list[dict[str, Any]], last: int) -> list[dict[str, Any]]:
@@ -212,10 +215,14 @@ class Milestone:
     def share_basis_points(self) -> int:
         return int(self.row["share_bp"])
 
-    @strawberry.field(description="That share of the project's total investment, in đồng (rounded down).")
+    @strawberry.field(
+        description="That share of the project's total investment, in đồng: rounded down, and when the shares "
+        "make 100% the rounding đồng go to the largest remainders, so the amounts sum to the total."
+    )
     async def share_amount(self, info: Info) -> Vnd:
         project = await info.context.loaders.projects.project.load(self.row["project"])
-        return Vnd(_total(project) * int(self.row["share_bp"]) // FULL_SHARE_BP)
+        siblings = await info.context.loaders.projects.milestones.load(self.row["project"])
+        return Vnd(shares.amounts(_total(project), siblings).get(self.row["id"], 0))
 
     @strawberry.field
     def status(self) -> MilestoneStatus:
@@ -251,6 +258,15 @@ class Milestone:
     @strawberry.field
     def updated_at(self) -> datetime:
         return self.row["updated_at"]
+
+    @strawberry.field(
+        description="Its acceptance minutes, every version, newest first: for admin, finance and the project's "
+        "managers (empty for other staff)."
+    )
+    async def documents(self, info: Info) -> list[ContractDocument]:
+        if not await papers.can_read(info.context.principal, self.row["project"]):
+            return []
+        return documents(await info.context.loaders.documents.of("milestone").load(self.row["id"]))
 
     @strawberry.field(description="Invoices billing this milestone's share (drafts: finance only).")
     async def invoices(self, info: Info) -> list[Annotated[Invoice, strawberry.lazy("billing.api.types")]]:
@@ -377,6 +393,15 @@ class Project:
     async def history(self, info: Info, last: int = MAX_HISTORY) -> list[HistoryEvent]:
         rows = await info.context.loaders.projects.project_events.load(self.row["id"])
         return history(recent(rows, last))
+
+    @strawberry.field(
+        description="Its contract appendices (the milestone schedule), every version, newest first: for admin, "
+        "finance and the project's managers (empty for other staff); minutes are on each milestone."
+    )
+    async def documents(self, info: Info) -> list[ContractDocument]:
+        if not await papers.can_read(info.context.principal, self.row["id"]):
+            return []
+        return documents(await info.context.loaders.documents.of("project").load(self.row["id"]))
 
     @strawberry.field(description="The SVG Gantt chart (same credentials as this request).")
     def gantt_url(self) -> str:

@@ -1,0 +1,34 @@
+"""Fixtures of the document tests: the center's bank in the settings (a contract needs it), and people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.auth.enums import Role
+from tests.billing.helpers import Billing
+from tests.requests.helpers import make_people
+from tests.support import Api
+
+BANK = {"SELLER_BANK_ACCOUNT": "12010000123456", "SELLER_BANK_NAME": "Ngân hàng TMCP Đầu tư và Phát triển Việt Nam"}
+
+
+@pytest.fixture
+def seller_bank(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from app.config import get_settings
+
+    for name, value in BANK.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield
+    for name in BANK:
+        monkeypatch.delenv(name)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+async def billing(client: Api, catalog: dict[str, int]) -> Billing:
+    people = await make_people(client)
+    finance = await client.staff("ke.toan@ttcntt.vn", Role.FINANCE)
+    return Billing(people, finance)

@@ -106,42 +106,39 @@ class Reader:
         return int(rows[0][0])
 
     async def invoice_pages(self, spec: ExportSpec, size: int) -> AsyncIterator[list[Row]]:
-        """Pages in (issue date, id) order: the issue-date index serves both the period and the order,
-        and each page starts after the last key of the one before (never OFFSET)."""
+        """Pages in (issue date, id) order, each starting after the last key of the one before (never
+        OFFSET): one range scan of the invoice_issue_date_id index per page."""
         clauses, args = self._where(spec)
-        after: tuple[Any, int] | None = None
+        after: list[Any] = []
         while True:
-            keyset, extra = ([], []) if after is None else (["(i.issue_date > ? OR (i.issue_date = ? AND i.id > ?))"],
-                                                           [after[0], after[0], after[1]])  # fmt: skip
+            keyset = ["(i.issue_date, i.id) > (?, ?)"] if after else []
             sql = (
                 f"SELECT {INVOICE_COLUMNS} FROM invoice i LEFT JOIN invoice o ON o.id = i.original"
                 f" WHERE {' AND '.join(clauses + keyset)} ORDER BY i.issue_date, i.id LIMIT ?"
             )
-            page = await self.fetch(sql, [*args, *extra, size])
+            page = await self.fetch(sql, [*args, *after, size])
             if not page:
                 return
             yield page
             if len(page) < size:
                 return
-            after = (page[-1][1], page[-1][0])
+            after = [page[-1][1], page[-1][0]]
 
-    def _page_bounds(self, spec: ExportSpec, page: list[Row], *, rate_only: bool = True) -> tuple[str, list[Any]]:
-        """The clause selecting the invoices of one page again (for their lines and totals); with a VAT
-        rate filter, only that rate's lines unless `rate_only` is false (an e-invoice is whole)."""
-        clauses, args = self._where(spec)
-        first, last = page[0], page[-1]
-        clauses += [
-            "(i.issue_date > ? OR (i.issue_date = ? AND i.id >= ?))",
-            "(i.issue_date < ? OR (i.issue_date = ? AND i.id <= ?))",
-        ]
-        args += [first[1], first[1], first[0], last[1], last[1], last[0]]
+    def _of_page(self, spec: ExportSpec, page: list[Row], rate_only: bool) -> tuple[str, list[Any]]:
+        """The lines of the page's invoices (by the invoice_line.invoice index); with a VAT rate filter only
+        that rate's, unless `rate_only` is false (an e-invoice is written whole)."""
+        ids = [row[0] for row in page]
+        if self._pg is not None:
+            clause, args = "l.invoice = ANY(?::integer[])", [ids]
+        else:
+            clause, args = f"l.invoice IN ({', '.join('?' for _ in ids)})", ids
         if spec.vat_rate is not None and rate_only:
-            clauses.append("l.vat_rate = ?")
-            args.append(spec.vat_rate.value)
-        return " AND ".join(clauses), args
+            clause += " AND l.vat_rate = ?"
+            args = [*args, spec.vat_rate.value]
+        return clause, args
 
     async def lines_of_page(self, spec: ExportSpec, page: list[Row], *, rate_only: bool = True) -> list[Row]:
-        where, args = self._page_bounds(spec, page, rate_only=rate_only)
+        where, args = self._of_page(spec, page, rate_only)
         sql = (
             f"SELECT {LINE_COLUMNS} FROM invoice_line l JOIN invoice i ON i.id = l.invoice"
             f" WHERE {where} ORDER BY i.issue_date, i.id, l.position"
@@ -150,10 +147,10 @@ class Reader:
 
     async def totals_of_page(self, spec: ExportSpec, page: list[Row]) -> list[Row]:
         """(vat_rate, lines, amount, vat_amount) of the page's lines, summed by the database."""
-        where, args = self._page_bounds(spec, page)
+        where, args = self._of_page(spec, page, True)
         sql = (
             "SELECT l.vat_rate, COUNT(*), SUM(l.amount), SUM(l.vat_amount) FROM invoice_line l"
-            f" JOIN invoice i ON i.id = l.invoice WHERE {where} GROUP BY l.vat_rate"
+            f" WHERE {where} GROUP BY l.vat_rate"
         )
         return await self.fetch(sql, args)
 

@@ -61,7 +61,7 @@ def _bad(field: str, code: str, vi: str, en: str) -> ValidationFailed:
 
 
 def _choice(enum: type[StrEnum], raw: object, field: str, c: Checker, code: str = "UNKNOWN_CHOICE") -> StrEnum | None:
-    value = raw.value if isinstance(raw, StrEnum) else str(raw).strip().lower()
+    value = (raw.value if isinstance(raw, StrEnum) else str(raw)).strip().lower()
     for member in enum:
         if member.value.lower() == value:
             return member

@@ -27,7 +27,7 @@ log = logging.getLogger("billing.exports")
 OnRows = Callable[[int], None]
 
 MEDIA_TYPES = {
-    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.CSV: "text/csv",  # Litestar adds "; charset=utf-8" to text types
     ExportFormat.XML: "application/xml",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -121,7 +121,9 @@ async def build_xlsx(spec: ExportSpec, path: Path, totals: ExportTotals, on_rows
                 await anyio.to_thread.run_sync(book.add, book.payments, fixed)
         await anyio.to_thread.run_sync(book.close, totals)
     except BaseException:
-        await anyio.Path(path).unlink(missing_ok=True)
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(book.discard)
+            await anyio.Path(path).unlink(missing_ok=True)
         raise
 
 

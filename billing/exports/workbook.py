@@ -8,6 +8,7 @@ served only when complete (billing/exports/stream.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,3 +101,9 @@ class Workbook:
         sheet.write_row(row + 3, 0, ("Số khoản thanh toán", totals.payments, totals.received))
         sheet.write_row(row + 4, 0, ("Đã hoàn", totals.refunded))
         self.raw.close()
+
+    def discard(self) -> None:
+        """After a failure: closing is the only public way to release the sheets' temporary files; the
+        caller then deletes the half-made workbook (a second failure here must not hide the first)."""
+        with contextlib.suppress(Exception):
+            self.raw.close()

@@ -128,6 +128,7 @@ class Reader:
         """The lines of the page's invoices (by the invoice_line.invoice index); with a VAT rate filter only
         that rate's, unless `rate_only` is false (an e-invoice is written whole)."""
         ids = [row[0] for row in page]
+        args: list[Any]
         if self._pg is not None:
             clause, args = "l.invoice = ANY(?::integer[])", [ids]
         else:

@@ -196,8 +196,9 @@ def main() -> None:
             )
             for fmt in args.formats.split(","):
                 r = child(["export", "--format", fmt], url)
-                print(f"| {engine} | {r['invoices']:,} | {fmt} | {r['seconds']} | {r['invoices_per_s']:,} | {r['cpu']} |"
-                      f" {r['per_cpu_s']:,} | {r['rss_growth_mb']} MB | {r['file_mb']} MB |", flush=True)  # fmt: skip
+                print(f"| {engine} | {r['invoices']:,} | {fmt} | {r['seconds']} | {r['invoices_per_s']:,} |"
+                      f" {r['cpu']} | {r['per_cpu_s']:,} | {r['rss_growth_mb']} MB | {r['file_mb']} MB |",
+                      flush=True)  # fmt: skip
             if engine == "sqlite":
                 Path(url.removeprefix("sqlite:///")).unlink()
 

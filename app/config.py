@@ -94,6 +94,10 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = "no-reply@ttcntt.thanhhoa.gov.vn"
+    # Finance exports: rows read per keyset page; the longest period an XLSX may cover (a sheet holds
+    # 1,048,576 rows; longer sheets continue on a second sheet, but a spreadsheet of years is a mistake).
+    export_batch_size: int = 5000
+    export_xlsx_max_days: int = 366
 
     @property
     def is_postgres(self) -> bool:
@@ -169,6 +173,8 @@ def get_settings() -> Settings:
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),
         smtp_password=env.get("SMTP_PASSWORD", defaults.smtp_password),
         smtp_sender=env.get("SMTP_SENDER") or defaults.smtp_sender,
+        export_batch_size=_int("EXPORT_BATCH_SIZE", defaults.export_batch_size),
+        export_xlsx_max_days=_int("EXPORT_XLSX_MAX_DAYS", defaults.export_xlsx_max_days),
     )
 
 

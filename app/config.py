@@ -64,8 +64,8 @@ class Settings:
     tracking_window_minutes: int = 15
     # Guest (anonymous) submissions per client address and per contact e-mail within the window, so the
     # desk cannot be flooded nor made to mail any address at will (app/limits.py counts them).
-    guest_submissions_per_client: int = 10
-    guest_submissions_per_email: int = 3
+    guest_submissions_per_client: int = 20
+    guest_submissions_per_email: int = 5
     guest_submission_window_minutes: int = 60
     overdue_extension_days: int = 2  # working days added to the promise of an overdue request
     guest_link_days: int = 30  # a guest's secret link (cancel, answer a supplement request) lasts this long

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app import clock
+from app.db import transaction
 from app.errors import rate_limited
 from app.tables import RateCounter
 
@@ -74,22 +75,45 @@ RETURNING hits, window_start
 """
 
 
-async def hit(limit: Limit, now: datetime | None = None) -> Verdict:
-    """Count one attempt (atomically) and say whether it is within the limit."""
-    now_s = _seconds(now or clock.now())
+async def _count(limit: Limit, now: datetime) -> Verdict:
+    now_s = _seconds(now)
     window_s = max(1, int(limit.window.total_seconds()))
     expired = now_s - window_s  # a window that started at or before this has ended
     rows = await RateCounter.raw(_HIT, limit.bucket, now_s, expired, expired, now_s)
     hits, start = int(rows[0]["hits"]), int(rows[0]["window_start"])
-    if hits == 1:
-        await RateCounter.delete().where(RateCounter.window_start < now_s - int(FORGET_AFTER.total_seconds()))
     return Verdict(limit, hits, start, max(1, start + window_s - now_s))
 
 
-async def hit_all(limits: Sequence[Limit], now: datetime | None = None) -> list[Verdict]:
-    """Count one attempt under every limit (each counter counts, even when another refuses)."""
+async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
+    """When a window starts (rarely, compared with hits), delete counters nobody used for long. Outside
+    the counting transaction, so the delete never holds counter rows that others wait for."""
+    if any(v.hits == 1 for v in verdicts):
+        await RateCounter.delete().where(RateCounter.window_start < _seconds(now - FORGET_AFTER))
+
+
+async def hit(limit: Limit, now: datetime | None = None) -> Verdict:
+    """Count one attempt (atomically) and say whether it is within the limit."""
     moment = now or clock.now()
-    return [await hit(limit, moment) for limit in limits]
+    verdict = await _count(limit, moment)
+    await _forget_old([verdict], moment)
+    return verdict
+
+
+async def hit_all(limits: Sequence[Limit], now: datetime | None = None) -> list[Verdict]:
+    """Count one attempt under every limit (each counter counts, even when another refuses), in one
+    transaction: parallel attempts then see both counters move together, so exactly `limit` of them
+    pass (counted separately, one could pass the first counter and be refused by the second while
+    another did the opposite). Rows are taken in bucket order, so two attempts never deadlock."""
+    moment = now or clock.now()
+    if len(limits) == 1:
+        return [await hit(limits[0], moment)]
+    counted: dict[str, Verdict] = {}
+    async with transaction():
+        for limit in sorted(limits, key=lambda one: one.bucket):
+            counted[limit.bucket] = await _count(limit, moment)
+    verdicts = [counted[limit.bucket] for limit in limits]
+    await _forget_old(verdicts, moment)
+    return verdicts
 
 
 def refuse_if_exceeded(verdicts: Sequence[Verdict], field: str | None = None) -> None:

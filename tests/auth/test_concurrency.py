@@ -4,13 +4,13 @@ unexpected error: the database's unique constraints settle the race, and the los
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
-import anyio.from_thread
 import pytest
 
 from app.auth import passwords
@@ -175,12 +175,12 @@ async def test_no_token_once_the_lock_is_set(client: Api, monkeypatch: pytest.Mo
     # given a citizen whose right password's check is held (counted first, in the first place)
     await client.customer(EMAIL)
     sessions = await AuthSession.count()
-    release, started = threading.Event(), anyio.Event()
-    verify = passwords._verify_now
+    release, started = threading.Event(), asyncio.Event()
+    verify, loop = passwords._verify_now, asyncio.get_running_loop()
 
     def held_verify(password: str, password_hash: str) -> bool:
         if password == PASSWORD:
-            anyio.from_thread.run_sync(started.set)
+            loop.call_soon_threadsafe(started.set)
             assert release.wait(timeout=60)
         return verify(password, password_hash)
 

@@ -1,7 +1,8 @@
-"""Argon2 runs in worker threads, at most PASSWORD_HASH_WORKERS at once, never on the event loop."""
+"""Argon2 runs in its own pool of PASSWORD_HASH_WORKERS threads at a lower priority, never on the event loop."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 import anyio
@@ -32,6 +33,11 @@ async def test_hashing_and_verifying_run_in_worker_threads(monkeypatch: pytest.M
     await passwords.burn_time("mat-khau-bat-ky")
     assert len(seen) >= 4
     assert loop_thread not in seen
+    assert {thread.name.split("_")[0] for thread in threading.enumerate() if thread.ident in seen} == {"argon2"}
+    if hasattr(os, "getpriority"):  # Linux: the pool's threads are niced
+        assert {
+            os.getpriority(os.PRIO_PROCESS, t.native_id or 0) for t in threading.enumerate() if t.ident in seen
+        } == {min(19, os.getpriority(os.PRIO_PROCESS, 0) + passwords.NICE)}
 
 
 async def test_at_most_the_configured_number_at_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -103,7 +103,8 @@ async def sign_ins(client: httpx.AsyncClient, emails: list[str]) -> float:
 def summary(name: str, values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return f"{name:<34} n={len(values):>4}  p50 {statistics.median(values):7.1f} ms  p95 {p95:7.1f} ms  max {max(values):7.1f} ms"
+    p50 = statistics.median(values)
+    return f"{name:<34} n={len(values):>4}  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {max(values):7.1f} ms"
 
 
 async def run() -> None:

@@ -122,11 +122,12 @@ _BAD_CREDENTIALS = Unauthenticated(
 )
 
 
-_LOCKED = RateLimited(
-    "ACCOUNT_LOCKED",
-    "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.",
-    "The account is locked after repeated failed sign-ins. Try again later.",
-)
+def _locked() -> RateLimited:
+    return RateLimited(
+        "ACCOUNT_LOCKED",
+        "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.",
+        "The account is locked after repeated failed sign-ins. Try again later.",
+    )
 
 
 async def sign_in(email: str, password: str) -> IssuedSession:
@@ -144,14 +145,14 @@ async def sign_in(email: str, password: str) -> IssuedSession:
         raise _BAD_CREDENTIALS
     place = await repository.claim_sign_in(account["id"], settings.max_failed_sign_ins, clock.now())
     if place is None:
-        raise _LOCKED
+        raise _locked()
     if not await passwords.verify_password(password, account["password_hash"]):
         if place >= settings.max_failed_sign_ins:
             await repository.lock_account(account["id"], clock.now() + timedelta(minutes=settings.lockout_minutes))
         raise _BAD_CREDENTIALS
     async with transaction():
         if not await repository.clear_sign_in_failures(account["id"], place, clock.now()):
-            raise _LOCKED
+            raise _locked()
         return await _issue_session(account["id"])
 
 

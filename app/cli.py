@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         import uvicorn
 
-        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port)
+        # uvicorn's own X-Forwarded-For handling trusts 127.0.0.1 by default; the app decides instead,
+        # from TRUSTED_PROXIES (app/clients.py), so a forged header cannot dodge address limits.
+        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, proxy_headers=False)
     return 0
 
 

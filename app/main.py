@@ -14,7 +14,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.litestar import make_graphql_controller
 
-from app import logs
+from app import clients, logs
 from app.api.context import context_getter
 from app.api.schema import schema
 from app.config import get_settings
@@ -100,6 +100,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     logs.configure(settings.log_level)
+    clients.trusted_proxies()  # a malformed TRUSTED_PROXIES entry stops start-up, not the first request
     graphql = make_graphql_controller(
         schema,
         path="/graphql",

@@ -3,7 +3,8 @@
 python -m app.cli migrate
 python -m app.cli seed                  (the catalog and the announced working calendar; idempotent)
 python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
-python -m app.cli serve [--host 127.0.0.1] [--port 8000]
+python -m app.cli serve [--host 127.0.0.1] [--port 8000]   (WORKERS processes; see app/runtime.py)
+python -m app.cli worker                (runs the jobs queued on Redis when REDIS_URL is set; app/jobs.py)
 python -m app.cli mark-overdue          (late requests, expired quotes, overdue invoices; daily cron)
 python -m app.cli send-notifications    (retry pending/failed e-mails and domain events)
 python -m app.cli documents-preview [--out var/preview]   (the three documents from sample data: docx, PDF, PNG)
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("worker", help="run background jobs from Redis (REDIS_URL) and the periodic sweeps")
     commands.add_parser("mark-overdue", help="flag service requests past due and promise a new date")
     commands.add_parser("send-notifications", help="retry pending and failed outbox messages")
     preview = commands.add_parser("documents-preview", help="render the three documents from sample data")
@@ -157,10 +159,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"LibreOffice or poppler missing ({', '.join(missing_tools())}): only .docx made; "
                   f"install them with: sudo {INSTALL}", file=sys.stderr)  # fmt: skip
             return 1
-    elif args.command == "serve":
-        import uvicorn
+    elif args.command == "worker":
+        from app import logs, worker
+        from app.config import get_settings
 
-        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port)
+        settings = get_settings()
+        if not settings.redis_url:
+            print("REDIS_URL is not set: jobs run inside the server, no worker is needed", file=sys.stderr)
+            return 2
+        logs.configure(settings.log_level)
+        return worker.main(settings)
+    elif args.command == "serve":
+        from app import runtime
+        from app.config import get_settings
+
+        runtime.serve(get_settings(), args.host, args.port)
     return 0
 
 

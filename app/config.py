@@ -95,6 +95,19 @@ class Settings:
     smtp_password: str = ""
     smtp_sender: str = "no-reply@ttcntt.thanhhoa.gov.vn"
 
+    # Scale-out (README, Deployment). WORKERS 0: one per core on PostgreSQL, always 1 on SQLite.
+    workers: int = 0
+    max_concurrent_requests: int = 16  # per worker; more only share one core and all get slower
+    max_queued_requests: int = 64  # per worker, waiting for a slot; beyond: 503 OVERLOADED at once
+    queue_timeout_ms: int = 500  # longest wait for a slot before 503
+    retry_after_seconds: int = 1
+    gc_freeze: bool = True  # gc.freeze() after start-up: the app's own objects are never scanned again
+    gc_gen0_threshold: int = 50_000  # Python's default is 700; a request allocates far more
+    # Background jobs (app/jobs.py): in process without REDIS_URL; with it, on Redis for `app.cli worker`.
+    redis_url: str = ""
+    job_queue_name: str = "ttcntt-jobs"
+    job_sweep_seconds: int = 60  # a worker retries unsent messages and events this often
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
@@ -169,6 +182,16 @@ def get_settings() -> Settings:
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),
         smtp_password=env.get("SMTP_PASSWORD", defaults.smtp_password),
         smtp_sender=env.get("SMTP_SENDER") or defaults.smtp_sender,
+        workers=_int("WORKERS", defaults.workers),
+        max_concurrent_requests=_int("MAX_CONCURRENT_REQUESTS", defaults.max_concurrent_requests),
+        max_queued_requests=_int("MAX_QUEUED_REQUESTS", defaults.max_queued_requests),
+        queue_timeout_ms=_int("QUEUE_TIMEOUT_MS", defaults.queue_timeout_ms),
+        retry_after_seconds=_int("RETRY_AFTER_SECONDS", defaults.retry_after_seconds),
+        gc_freeze=env.get("GC_FREEZE", "1").strip().lower() not in ("0", "false", "no", "off"),
+        gc_gen0_threshold=_int("GC_GEN0_THRESHOLD", defaults.gc_gen0_threshold),
+        redis_url=env.get("REDIS_URL", defaults.redis_url),
+        job_queue_name=env.get("JOB_QUEUE_NAME") or defaults.job_queue_name,
+        job_sweep_seconds=_int("JOB_SWEEP_SECONDS", defaults.job_sweep_seconds),
     )
 
 

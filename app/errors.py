@@ -80,6 +80,10 @@ class RateLimited(DomainError):
     """Too many attempts; try again later."""
 
 
+class Overloaded(DomainError):
+    """The server is at its bound of concurrent and queued requests; the request was not started."""
+
+
 # --- the shared vocabulary ------------------------------------------------------------------------
 
 
@@ -160,6 +164,14 @@ def rate_limited(field: str | None = None) -> RateLimited:
         "Bạn đã thử quá nhiều lần; hãy thử lại sau.",
         "Too many attempts; try again later.",
         field,
+    )
+
+
+def overloaded() -> Overloaded:
+    return Overloaded(
+        "OVERLOADED",
+        "Máy chủ đang quá tải; yêu cầu chưa được xử lý, hãy thử lại sau ít giây.",
+        "The server is overloaded; the request was not processed, try again in a few seconds.",
     )
 
 

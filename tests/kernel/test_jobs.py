@@ -96,7 +96,7 @@ def worker(queue: str, sink: Any) -> Iterator[Any]:
             "JOB_SWEEP_SECONDS": "0",
             "PYTHONPATH": str(ROOT),
         }
-        process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+        process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE
         )
         started.append(process)
@@ -173,7 +173,7 @@ async def test_when_redis_is_unreachable_the_change_commits_and_the_message_wait
 
 def test_the_worker_command_refuses_to_start_without_redis() -> None:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env, capture_output=True, timeout=60, check=False
     )
     assert done.returncode == 2

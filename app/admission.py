@@ -190,7 +190,7 @@ def admission_middleware(gate_for: Callable[[], Gate], retry_after: Callable[[],
                 receive = _replaying(read, receive)
                 entered = admitted
             if not entered:
-                log.warning("shed", extra={"path": scope["path"], "active": gate.active, "waiting": gate.waiting})
+                log.info("shed", extra={"path": scope["path"], "active": gate.active, "waiting": gate.waiting})
                 await _shed(scope, send, retry_after())
                 return
             try:

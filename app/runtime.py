@@ -48,4 +48,5 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     workers = worker_count(settings)
     # uvicorn's own supervisor: it restarts a worker that dies and stops them all on SIGTERM.
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # No access log: the request-id middleware already logs every request (with its id and time).
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)

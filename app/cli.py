@@ -164,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         from app.config import get_settings
 
         settings = get_settings()
-        if not settings.redis_url:
-            print("REDIS_URL is not set: jobs run inside the server, no worker is needed", file=sys.stderr)
+        if not settings.jobs_on_redis:
+            print("REDIS_URL is not set (or JOB_BROKER=memory): jobs run inside the server, no worker is needed",
+                  file=sys.stderr)  # fmt: skip
             return 2
         logs.configure(settings.log_level)
         return worker.main(settings)

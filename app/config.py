@@ -105,8 +105,17 @@ class Settings:
     gc_gen0_threshold: int = 50_000  # Python's default is 700; a request allocates far more
     # Background jobs (app/jobs.py): in process without REDIS_URL; with it, on Redis for `app.cli worker`.
     redis_url: str = ""
+    job_broker: str = "auto"  # auto: Redis when REDIS_URL is set, else in process; or memory / redis
     job_queue_name: str = "ttcntt-jobs"
     job_sweep_seconds: int = 60  # a worker retries unsent messages and events this often
+
+    @property
+    def jobs_on_redis(self) -> bool:
+        if self.job_broker not in ("auto", "memory", "redis"):
+            raise ValueError("JOB_BROKER must be auto, memory or redis")
+        if self.job_broker == "redis" and not self.redis_url:
+            raise ValueError("JOB_BROKER=redis needs REDIS_URL")
+        return self.job_broker == "redis" or (self.job_broker == "auto" and bool(self.redis_url))
 
     @property
     def is_postgres(self) -> bool:
@@ -190,6 +199,7 @@ def get_settings() -> Settings:
         gc_freeze=env.get("GC_FREEZE", "1").strip().lower() not in ("0", "false", "no", "off"),
         gc_gen0_threshold=_int("GC_GEN0_THRESHOLD", defaults.gc_gen0_threshold),
         redis_url=env.get("REDIS_URL", defaults.redis_url),
+        job_broker=(env.get("JOB_BROKER") or defaults.job_broker).strip().lower(),
         job_queue_name=env.get("JOB_QUEUE_NAME") or defaults.job_queue_name,
         job_sweep_seconds=_int("JOB_SWEEP_SECONDS", defaults.job_sweep_seconds),
     )

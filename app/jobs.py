@@ -9,7 +9,8 @@ own schema beside asyncpg and Piccolo.
 
 - Without REDIS_URL, a job runs in process, right after the commit that queued it and before the
   response (as sending did before): `make run` needs nothing else, and the answer reflects the attempt.
-- With REDIS_URL, the server only puts the job on the stream JOB_QUEUE_NAME; `python -m app.cli worker`
+- With REDIS_URL (JOB_BROKER=auto, the default; `memory` keeps jobs in process even then, as the tests
+  do), the server only puts the job on the stream JOB_QUEUE_NAME; `python -m app.cli worker`
   (one or many, anywhere) runs it.
 
 A job only names rows (outbox message ids, event ids) that the committed change wrote, so submitting is
@@ -43,13 +44,9 @@ def register(name: str, job: Job) -> None:
         made.register_task(job, task_name=name)
 
 
-def uses_redis(settings: Settings | None = None) -> bool:
-    return bool((settings or get_settings()).redis_url)
-
-
 def build_broker(settings: Settings) -> AsyncBroker:
     made: AsyncBroker
-    if settings.redis_url:
+    if settings.jobs_on_redis:
         from taskiq_redis import RedisStreamBroker
 
         made = RedisStreamBroker(
@@ -70,7 +67,7 @@ def build_broker(settings: Settings) -> AsyncBroker:
 def broker() -> AsyncBroker:
     """The broker for the current settings (tests switch REDIS_URL and the queue name)."""
     settings = get_settings()
-    key = (settings.redis_url, settings.job_queue_name)
+    key = (settings.redis_url if settings.jobs_on_redis else "", settings.job_queue_name)
     if key not in _current:
         _current.clear()
         _current[key] = build_broker(settings)

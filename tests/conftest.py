@@ -16,6 +16,9 @@ os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Background jobs run in process (sent before the answer) even where REDIS_URL is set for other tests;
+# tests/kernel/test_jobs.py switches to Redis and a worker process itself.
+os.environ["JOB_BROKER"] = "memory"
 
 from tests import support  # noqa: E402
 

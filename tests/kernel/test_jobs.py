@@ -57,14 +57,15 @@ async def queue(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
 
     name = f"ttcntt-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("JOB_BROKER", "auto")
     monkeypatch.setenv("JOB_QUEUE_NAME", name)
     get_settings.cache_clear()
     yield name
     await jobs.shutdown()
     async with Redis.from_url(REDIS_URL) as redis:
         await redis.delete(name, f"{name}:sweep", f"{name}:overdue")
-    monkeypatch.delenv("REDIS_URL")
-    monkeypatch.delenv("JOB_QUEUE_NAME")
+    for variable in ("REDIS_URL", "JOB_BROKER", "JOB_QUEUE_NAME"):
+        monkeypatch.delenv(variable, raising=False)
     get_settings.cache_clear()
 
 
@@ -90,6 +91,7 @@ def worker(queue: str, sink: Any) -> Iterator[Any]:
         env = {
             **os.environ,
             "REDIS_URL": REDIS_URL,
+            "JOB_BROKER": "auto",
             "JOB_QUEUE_NAME": queue,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(sink.server_address[1]),
@@ -119,6 +121,7 @@ async def test_without_redis_the_notification_is_sent_in_process_before_the_answ
     client: Api, catalog: Any, sink: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("JOB_BROKER", "auto")
     get_settings.cache_clear()
     code = await _submit_as_guest(client)
     assert type(jobs.broker()).__name__ == "InMemoryBroker"
@@ -155,6 +158,7 @@ async def test_when_redis_is_unreachable_the_change_commits_and_the_message_wait
     client: Api, catalog: Any, sink: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    monkeypatch.setenv("JOB_BROKER", "redis")
     get_settings.cache_clear()
     try:
         code = await _submit_as_guest(client)
@@ -164,6 +168,7 @@ async def test_when_redis_is_unreachable_the_change_commits_and_the_message_wait
     assert await _statuses() == [("hoa@example.vn", "pending", 0)]
     assert sink.received == []
     monkeypatch.delenv("REDIS_URL")
+    monkeypatch.setenv("JOB_BROKER", "memory")
     get_settings.cache_clear()
     from app import outbox
 
@@ -172,9 +177,21 @@ async def test_when_redis_is_unreachable_the_change_commits_and_the_message_wait
 
 
 def test_the_worker_command_refuses_to_start_without_redis() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JOB_BROKER")}
     done = subprocess.run(
         [sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env, capture_output=True, timeout=60, check=False
     )
     assert done.returncode == 2
     assert b"REDIS_URL is not set" in done.stderr
+
+
+def test_the_job_broker_setting_is_checked() -> None:
+    from app.config import Settings
+
+    assert Settings(redis_url="redis://r:6379/0").jobs_on_redis is True
+    assert Settings(redis_url="redis://r:6379/0", job_broker="memory").jobs_on_redis is False
+    assert Settings().jobs_on_redis is False
+    with pytest.raises(ValueError, match="JOB_BROKER=redis needs REDIS_URL"):
+        _ = Settings(job_broker="redis").jobs_on_redis
+    with pytest.raises(ValueError, match="JOB_BROKER must be auto, memory or redis"):
+        _ = Settings(job_broker="kafka").jobs_on_redis

@@ -29,6 +29,7 @@ from app.requestid import current_request_id
 log = logging.getLogger("app.admission")
 
 EXEMPT_PATHS = frozenset({"/health"})
+READ_AHEAD_BYTES = 64 * 1024  # what a waiter may read of its body while it watches for a disconnect
 
 
 @dataclass
@@ -126,12 +127,17 @@ async def _wait_watching(gate: Gate, receive: Receive) -> tuple[bool | None, lis
     left = asyncio.Event()
 
     async def listen() -> None:
-        while True:
+        buffered = 0
+        # Only a small body is read ahead: a large upload stays in the socket (flow control) rather than
+        # in memory for every waiter; its waiter then cannot see a disconnect, but waits QUEUE_TIMEOUT_MS at most.
+        while buffered <= READ_AHEAD_BYTES:
             message = await receive()
             read.append(message)
             if message["type"] == "http.disconnect":
                 left.set()
                 return
+            if message["type"] == "http.request":
+                buffered += len(message["body"])
 
     listener = asyncio.create_task(listen())
     waiter = asyncio.create_task(gate.wait())

@@ -25,9 +25,11 @@ def _held_app() -> tuple[Any, Held]:
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         state["started"].append(scope["path"])
-        message = await receive()
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
         await state["release"].wait()
-        body = message.get("body", b"")
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": body})
 
@@ -41,16 +43,18 @@ def _scope(path: str, lang: str = "vi") -> dict[str, Any]:
 class _Client:
     """One ASGI call: what the client sends, and what it got back."""
 
-    def __init__(self, body: bytes = b"{}", leave: asyncio.Event | None = None) -> None:
-        self.body = body
+    def __init__(self, body: bytes = b"{}", leave: asyncio.Event | None = None, chunks: int = 1) -> None:
+        size = -(-len(body) // chunks)
+        self.parts = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
         self.leave = leave or asyncio.Event()
         self.sent: list[dict[str, Any]] = []
-        self._body_read = False
+        self.received = 0  # body messages handed out
 
     async def receive(self) -> dict[str, Any]:
-        if not self._body_read:
-            self._body_read = True
-            return {"type": "http.request", "body": self.body, "more_body": False}
+        if self.received < len(self.parts):
+            self.received += 1
+            more = self.received < len(self.parts)
+            return {"type": "http.request", "body": self.parts[self.received - 1], "more_body": more}
         await self.leave.wait()
         return {"type": "http.disconnect"}
 
@@ -118,6 +122,20 @@ async def test_beyond_slots_and_line_a_request_is_shed_at_once_and_the_waiter_ru
     # the waiter's body, read while it watched for a disconnect, reached the application intact
     assert second.sent[1]["body"] == b"2"
     assert (gate().active, gate().waiting) == (0, 0)
+
+
+async def test_a_waiter_reads_ahead_only_a_small_part_of_a_large_body() -> None:
+    app, state = _held_app()
+    wrapped, _ = _wrapped(app, limit=1, queue=5, timeout=30)
+    first, large = _Client(), _Client(bytes(range(256)) * 1024, chunks=8)  # 256 KiB in 32 KiB parts
+    running = asyncio.create_task(wrapped(_scope("/graphql"), first.receive, first.send))
+    await _settle()
+    waiting = asyncio.create_task(wrapped(_scope("/graphql"), large.receive, large.send))
+    await _settle()
+    assert large.received == 3  # read while waiting: up to just past 64 KiB, the rest left in the socket
+    state["release"].set()
+    await asyncio.wait_for(asyncio.gather(running, waiting), 5)
+    assert large.sent[1]["body"] == bytes(range(256)) * 1024  # replayed, then read on: intact and in order
 
 
 async def test_a_waiter_gives_up_after_the_queue_timeout() -> None:

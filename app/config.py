@@ -97,7 +97,7 @@ class Settings:
 
     # Scale-out (README, Deployment). WORKERS 0: one per core on PostgreSQL, always 1 on SQLite.
     workers: int = 0
-    max_concurrent_requests: int = 8  # per worker; more only share one core and all get slower
+    max_concurrent_requests: int = 4  # per worker; more only share one core and all get slower (bench/README.md)
     max_queued_requests: int = 32  # per worker, waiting for a slot; beyond: 503 OVERLOADED at once
     queue_timeout_ms: int = 500  # longest wait for a slot before 503
     retry_after_seconds: int = 1

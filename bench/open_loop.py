@@ -190,6 +190,11 @@ async def tracking_request(host: str, port: int) -> dict[str, object]:
 
 
 def start_server(host: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex((host, port)) == 0:  # someone else's server would be measured instead
+            raise SystemExit(f"port {port} is already in use: choose another with --port")
     env = {**os.environ, "WORKERS": str(workers), "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")}
     subprocess.run([sys.executable, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "app.cli", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -246,7 +251,7 @@ def main() -> None:
     parser.add_argument("--targets", default="catalog,tracking")
     parser.add_argument("--page", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--no-server", action="store_true", help="measure a server already running on --port")
     args = parser.parse_args()
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")

@@ -87,7 +87,7 @@ def worker(queue: str, sink: Any) -> Iterator[Any]:
     so only the queued job can send). Call the yielded function to start it; stopped with SIGTERM."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start() -> subprocess.Popen[bytes]:
+    def start(**extra: str) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
             "REDIS_URL": REDIS_URL,
@@ -97,6 +97,7 @@ def worker(queue: str, sink: Any) -> Iterator[Any]:
             "SMTP_PORT": str(sink.server_address[1]),
             "JOB_SWEEP_SECONDS": "0",
             "PYTHONPATH": str(ROOT),
+            **extra,
         }
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE
@@ -152,6 +153,24 @@ async def test_with_redis_a_separate_worker_process_sends_the_notification(
     # and it stops cleanly on SIGTERM
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
+
+
+async def test_a_worker_sweeps_messages_that_were_never_queued(db: None, sink: Any, queue: str, worker: Any) -> None:
+    # given: a message left pending (its job was lost, e.g. Redis was down when the change committed)
+    from app import outbox
+    from app.db import transaction
+
+    async with transaction():
+        await outbox.enqueue("invoice", 9, "kt@example.vn", "Hóa đơn / Invoice", "Nội dung")
+    # when: a worker runs with its periodic sweep on
+    process = worker(JOB_SWEEP_SECONDS="1")
+    # then: the sweep sends it, though no job named it
+    deadline = time.monotonic() + 60
+    while await _statuses() != [("kt@example.vn", "sent", 1)]:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        assert time.monotonic() < deadline, await _statuses()
+        await asyncio.sleep(0.2)
+    assert [m["Subject"] for m in sink.received] == ["Hóa đơn / Invoice"]
 
 
 async def test_when_redis_is_unreachable_the_change_commits_and_the_message_waits_for_the_sweep(

@@ -144,6 +144,11 @@ async def _wait_watching(gate: Gate, receive: Receive) -> tuple[bool | None, lis
     gone = asyncio.create_task(left.wait())
     try:
         await asyncio.wait({waiter, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # the server stops this request: a slot it was granted must not leak
+        waiter.cancel()
+        if waiter.done() and not waiter.cancelled() and waiter.result():
+            gate.leave()
+        raise
     finally:
         listener.cancel()
         gone.cancel()

@@ -224,3 +224,21 @@ async def test_the_app_sheds_graphql_but_answers_health_when_it_has_no_slot(db: 
     assert refused.headers["x-request-id"] == refused.json()["errors"][0]["extensions"]["requestId"]
     assert refused.json()["errors"][0]["extensions"]["code"] == "OVERLOADED"
     assert (health.status_code, health.json()) == (200, {"status": "ok", "database": True})
+
+
+async def test_a_request_cancelled_while_queued_leaves_no_slot_taken() -> None:
+    app, state = _held_app()
+    wrapped, gate = _wrapped(app, limit=1, queue=5, timeout=30)
+    first, second = _Client(), _Client()
+    running = asyncio.create_task(wrapped(_scope("/first"), first.receive, first.send))
+    await _settle()
+    queued = asyncio.create_task(wrapped(_scope("/second"), second.receive, second.send))
+    await _settle()
+    queued.cancel()  # e.g. the server shutting down
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    await _settle()
+    assert (gate().active, gate().waiting) == (1, 0)
+    state["release"].set()
+    await running
+    assert (gate().active, state["started"]) == (0, ["/first"])

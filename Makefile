@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PICCOLO_CONF := piccolo_conf
 
-.PHONY: help setup run migrate seed test lint format bench schema documents-preview clean
+.PHONY: help setup run worker migrate seed test lint format bench schema documents-preview clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -28,6 +28,9 @@ seed: migrate  ## load the center's catalog and the announced working calendar (
 
 run: seed  ## serve the API at http://$(HOST):$(PORT)/graphql (GraphiQL in the browser)
 	$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT)
+
+worker: setup  ## run background jobs from Redis (needs REDIS_URL; without it jobs run inside `make run`)
+	$(BIN)/python -m app.cli worker
 
 test: setup  ## run every test (SQLite; TEST_DATABASE_URL=postgresql://… for PostgreSQL)
 	$(BIN)/python -m pytest

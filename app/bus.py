@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from app import clock
+from app import clock, jobs
 from app.tables import DomainEvent
 
 log = logging.getLogger("app.bus")
@@ -22,6 +22,7 @@ log = logging.getLogger("app.bus")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 _subscribers: dict[str, list[Handler]] = {}
 MAX_ATTEMPTS = 10
+DISPATCH_JOB = "bus.dispatch"
 
 
 def subscribe(topic: str, handler: Handler) -> None:
@@ -63,15 +64,28 @@ async def _handle(row: dict[str, Any]) -> bool:
 
 
 async def dispatch(ids: Sequence[int | None]) -> None:
-    """After commit: hand these events to their subscribers now. Never raises."""
+    """After commit: hand these events to their subscribers, in process or by a worker (app.jobs).
+    Never raises."""
     wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return
+    if wanted:
+        await jobs.submit(DISPATCH_JOB, wanted)
+
+
+async def dispatch_now(ids: list[int]) -> None:
+    """The job: events not yet handled go to their subscribers, oldest first."""
     try:
-        for row in await DomainEvent.select().where(DomainEvent.id.is_in(wanted)).order_by(DomainEvent.id):
+        rows = await (
+            DomainEvent.select()
+            .where(DomainEvent.id.is_in(ids) & DomainEvent.status.is_in(["pending", "failed"]))
+            .order_by(DomainEvent.id)
+        )
+        for row in rows:
             await _handle(row)
     except Exception:
         log.exception("event dispatch failed")
+
+
+jobs.register(DISPATCH_JOB, dispatch_now)
 
 
 async def retry_pending(limit: int = 100) -> dict[str, int]:

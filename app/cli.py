@@ -3,7 +3,8 @@
 python -m app.cli migrate
 python -m app.cli seed                  (the catalog and the announced working calendar; idempotent)
 python -m app.cli create-admin --email admin@example.vn --name "Quản trị"   (password from ADMIN_PASSWORD or prompt)
-python -m app.cli serve [--host 127.0.0.1] [--port 8000]
+python -m app.cli serve [--host 127.0.0.1] [--port 8000]   (WORKERS processes; see app/runtime.py)
+python -m app.cli worker                (runs the jobs queued on Redis when REDIS_URL is set; app/jobs.py)
 python -m app.cli mark-overdue          (late requests, expired quotes, overdue invoices; daily cron)
 python -m app.cli send-notifications    (retry pending/failed e-mails and domain events)
 python -m app.cli documents-preview [--out var/preview]   (the three documents from sample data: docx, PDF, PNG)
@@ -114,6 +115,19 @@ async def _with_database(command: str) -> object:
         return await daily_command(command)
 
 
+def _worker() -> int:
+    from app import logs, worker
+    from app.config import get_settings
+
+    settings = get_settings()
+    if not settings.jobs_on_redis:
+        print("REDIS_URL is not set (or JOB_BROKER=memory): jobs run inside the server, no worker is needed",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    logs.configure(settings.log_level)
+    return worker.main(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     _piccolo_conf()
     parser = argparse.ArgumentParser(prog="ttcntt")
@@ -126,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("worker", help="run background jobs from Redis (REDIS_URL) and the periodic sweeps")
     commands.add_parser("mark-overdue", help="flag service requests past due and promise a new date")
     commands.add_parser("send-notifications", help="retry pending and failed outbox messages")
     preview = commands.add_parser("documents-preview", help="render the three documents from sample data")
@@ -164,12 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     elif args.command == "export-invoices":
         return asyncio.run(export_command.run(args))
+    elif args.command == "worker":
+        return _worker()
     elif args.command == "serve":
-        import uvicorn
+        from app import runtime
+        from app.config import get_settings
 
-        # uvicorn's own X-Forwarded-For handling trusts 127.0.0.1 by default; the app decides instead,
-        # from TRUSTED_PROXIES (app/clients.py), so a forged header cannot dodge address limits.
-        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, proxy_headers=False)
+        runtime.serve(get_settings(), args.host, args.port)
     return 0
 
 

@@ -110,6 +110,28 @@ class Settings:
     export_batch_size: int = 5000
     export_xlsx_max_days: int = 366
 
+    # Scale-out (README, Deployment). WORKERS 0: one per core on PostgreSQL, always 1 on SQLite.
+    workers: int = 0
+    max_concurrent_requests: int = 4  # per worker; more only share one core and all get slower (bench/README.md)
+    max_queued_requests: int = 32  # per worker, waiting for a slot; beyond: 503 OVERLOADED at once
+    queue_timeout_ms: int = 500  # longest wait for a slot before 503
+    retry_after_seconds: int = 1
+    gc_freeze: bool = True  # gc.freeze() after start-up: the app's own objects are never scanned again
+    gc_gen0_threshold: int = 50_000  # Python's default is 700; a request allocates far more
+    # Background jobs (app/jobs.py): in process without REDIS_URL; with it, on Redis for `app.cli worker`.
+    redis_url: str = ""
+    job_broker: str = "auto"  # auto: Redis when REDIS_URL is set, else in process; or memory / redis
+    job_queue_name: str = "ttcntt-jobs"
+    job_sweep_seconds: int = 60  # a worker retries unsent messages and events this often
+
+    @property
+    def jobs_on_redis(self) -> bool:
+        if self.job_broker not in ("auto", "memory", "redis"):
+            raise ValueError("JOB_BROKER must be auto, memory or redis")
+        if self.job_broker == "redis" and not self.redis_url:
+            raise ValueError("JOB_BROKER=redis needs REDIS_URL")
+        return self.job_broker == "redis" or (self.job_broker == "auto" and bool(self.redis_url))
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
@@ -193,6 +215,17 @@ def get_settings() -> Settings:
         smtp_sender=env.get("SMTP_SENDER") or defaults.smtp_sender,
         export_batch_size=_int("EXPORT_BATCH_SIZE", defaults.export_batch_size),
         export_xlsx_max_days=_int("EXPORT_XLSX_MAX_DAYS", defaults.export_xlsx_max_days),
+        workers=_int("WORKERS", defaults.workers),
+        max_concurrent_requests=_int("MAX_CONCURRENT_REQUESTS", defaults.max_concurrent_requests),
+        max_queued_requests=_int("MAX_QUEUED_REQUESTS", defaults.max_queued_requests),
+        queue_timeout_ms=_int("QUEUE_TIMEOUT_MS", defaults.queue_timeout_ms),
+        retry_after_seconds=_int("RETRY_AFTER_SECONDS", defaults.retry_after_seconds),
+        gc_freeze=env.get("GC_FREEZE", "1").strip().lower() not in ("0", "false", "no", "off"),
+        gc_gen0_threshold=_int("GC_GEN0_THRESHOLD", defaults.gc_gen0_threshold),
+        redis_url=env.get("REDIS_URL", defaults.redis_url),
+        job_broker=(env.get("JOB_BROKER") or defaults.job_broker).strip().lower(),
+        job_queue_name=env.get("JOB_QUEUE_NAME") or defaults.job_queue_name,
+        job_sweep_seconds=_int("JOB_SWEEP_SECONDS", defaults.job_sweep_seconds),
     )
 
 

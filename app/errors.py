@@ -81,6 +81,10 @@ class RateLimited(DomainError):
     """Too many attempts; try again later."""
 
 
+class Overloaded(DomainError):
+    """The server is at its bound of concurrent and queued requests; the request was not started."""
+
+
 # --- the shared vocabulary ------------------------------------------------------------------------
 
 
@@ -166,6 +170,14 @@ def rate_limited(field: str | None = None, retry_after: int | None = None) -> Ra
     if retry_after is not None:
         error.details = [replace(error.details[0], retry_after=max(1, retry_after))]
     return error
+
+
+def overloaded() -> Overloaded:
+    return Overloaded(
+        "OVERLOADED",
+        "Máy chủ đang quá tải; yêu cầu chưa được xử lý, hãy thử lại sau ít giây.",
+        "The server is overloaded; the request was not processed, try again in a few seconds.",
+    )
 
 
 def prefixed(error: DomainError, prefix: str) -> list[ErrorDetail]:

@@ -14,7 +14,8 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.litestar import make_graphql_controller
 
-from app import clients, logs
+from app import clients, jobs, logs, runtime
+from app.admission import Gate, admission_middleware
 from app.api.context import context_getter
 from app.api.schema import schema
 from app.config import get_settings
@@ -94,7 +95,11 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     async with database_lifespan():
-        yield
+        runtime.tune_gc(get_settings())
+        try:
+            yield
+        finally:
+            await jobs.shutdown()
 
 
 def create_app() -> Litestar:
@@ -111,7 +116,16 @@ def create_app() -> Litestar:
     )
     return Litestar(
         route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES, *DOCUMENT_ROUTES],
-        middleware=[request_id_middleware, shared_connection_middleware],
+        middleware=[
+            request_id_middleware,
+            admission_middleware(
+                lambda: Gate(
+                    settings.max_concurrent_requests, settings.max_queued_requests, settings.queue_timeout_ms / 1000
+                ),
+                lambda: settings.retry_after_seconds,
+            ),
+            shared_connection_middleware,
+        ],
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},
         debug=False,

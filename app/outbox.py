@@ -16,13 +16,14 @@ from email.message import EmailMessage
 from enum import StrEnum
 from typing import Any
 
-from app import clock
+from app import clock, jobs
 from app.config import Settings, get_settings
 from app.tables import OutboxMessage
 
 log = logging.getLogger("app.outbox")
 
 MAX_ATTEMPTS = 10  # a message failing this often is left for a person to look at
+SEND_JOB = "outbox.send"
 
 
 class MessageStatus(StrEnum):
@@ -101,14 +102,25 @@ async def _deliver_rows(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 async def deliver(ids: Sequence[int | None]) -> None:
-    """After commit: send these messages now. Never raises (the outbox keeps them for a retry)."""
+    """After commit: send these messages, in process or by a worker (app.jobs). Never raises (the outbox
+    keeps them for a retry)."""
     wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return
+    if wanted:
+        await jobs.submit(SEND_JOB, wanted)
+
+
+async def send_now(ids: list[int]) -> None:
+    """The job: send the messages still unsent (a job handed out twice sends nothing twice)."""
     try:
-        await _deliver_rows(await OutboxMessage.select().where(OutboxMessage.id.is_in(wanted)))
+        statuses = [MessageStatus.PENDING.value, MessageStatus.FAILED.value]
+        await _deliver_rows(
+            await OutboxMessage.select().where(OutboxMessage.id.is_in(ids) & OutboxMessage.status.is_in(statuses))
+        )
     except Exception:  # the change is committed; the retry command picks the message up
         log.exception("outbox delivery failed")
+
+
+jobs.register(SEND_JOB, send_now)
 
 
 async def retry_unsent(limit: int = 100) -> dict[str, int]:

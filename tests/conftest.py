@@ -19,6 +19,13 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Many tests submit as one guest from one address; tests/requests/test_guest_limits.py lowers these.
 os.environ["GUEST_SUBMISSIONS_PER_CLIENT"] = "1000"
 os.environ["GUEST_SUBMISSIONS_PER_EMAIL"] = "1000"
+# Background jobs run in process (sent before the answer) even where REDIS_URL is set for other tests;
+# tests/kernel/test_jobs.py switches to Redis and a worker process itself.
+os.environ["JOB_BROKER"] = "memory"
+# Tests send hundreds of requests at once on purpose (limits under concurrency): the admission gate would
+# shed them; it has its own tests (tests/kernel/test_admission.py).
+os.environ["MAX_CONCURRENT_REQUESTS"] = "1000"
+os.environ["MAX_QUEUED_REQUESTS"] = "1000"
 
 from tests import support  # noqa: E402
 

@@ -16,6 +16,13 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (os.environ.get(name) or default).strip().lower()
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)} (got {raw!r})")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     # sqlite:///relative/or/absolute/path.sqlite or postgresql://user@host:port/db
@@ -94,6 +101,16 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = "no-reply@ttcntt.thanhhoa.gov.vn"
+    # Public reads (app/api/read_cache.py): whole responses of anonymous and partner catalog and public-project
+    # queries, kept in this process (memory), in Redis (shared by every worker and instance), or not at all.
+    redis_url: str = ""  # redis://host:6379/<db number>; empty: no Redis
+    response_cache: str = "memory"  # memory | redis | off
+    response_cache_bytes: int = 32 * 1024 * 1024  # memory: the most the cached bodies take, least recently used go
+    response_cache_ttl: int = 3600  # seconds an entry lives in Redis (versions and the date make it exact anyway)
+    response_cache_prefix: str = "ttcntt:rc:"  # Redis key prefix: several apps (or test runs) share one Redis
+    response_max_age: int = 0  # Cache-Control max-age of cacheable GET answers; 0: revalidate every time (ETag)
+    # Trusted documents (graphql/operations/*.graphql, by SHA-256): "registered" holds partner keys to them.
+    partner_documents: str = "any"  # any | registered
 
     @property
     def is_postgres(self) -> bool:
@@ -169,6 +186,16 @@ def get_settings() -> Settings:
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),
         smtp_password=env.get("SMTP_PASSWORD", defaults.smtp_password),
         smtp_sender=env.get("SMTP_SENDER") or defaults.smtp_sender,
+        redis_url=env.get("REDIS_URL", defaults.redis_url),
+        # Unset: in Redis when there is one, else in memory.
+        response_cache=_choice(
+            "RESPONSE_CACHE", ("memory", "redis", "off"), "redis" if env.get("REDIS_URL") else "memory"
+        ),
+        response_cache_bytes=_int("RESPONSE_CACHE_BYTES", defaults.response_cache_bytes),
+        response_cache_ttl=_int("RESPONSE_CACHE_TTL", defaults.response_cache_ttl),
+        response_cache_prefix=env.get("RESPONSE_CACHE_PREFIX") or defaults.response_cache_prefix,
+        response_max_age=_int("RESPONSE_MAX_AGE", defaults.response_max_age),
+        partner_documents=_choice("PARTNER_DOCUMENTS", ("any", "registered"), defaults.partner_documents),
     )
 
 

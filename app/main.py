@@ -10,12 +10,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response, get
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.litestar import make_graphql_controller
 
 from app import logs
 from app.api.context import context_getter
+from app.api.read_cache import ReadCache
+from app.api.response_store import build_store
 from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
@@ -94,7 +96,10 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     async with database_lifespan():
-        yield
+        try:
+            yield
+        finally:
+            await app.state.read_cache.close()
 
 
 def create_app() -> Litestar:
@@ -108,9 +113,12 @@ def create_app() -> Litestar:
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,  # service-request documents (GraphQL multipart request spec)
     )
+    read_cache = ReadCache(settings, build_store(settings))
     return Litestar(
         route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES, *DOCUMENT_ROUTES],
-        middleware=[request_id_middleware, shared_connection_middleware],
+        # The read cache inside the shared connection: its version read and key lookup use it on SQLite.
+        middleware=[request_id_middleware, shared_connection_middleware, read_cache.middleware],
+        state=State({"read_cache": read_cache}),
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},
         debug=False,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -79,12 +80,13 @@ def start(name: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "PICCOLO_CONF": "piccolo_conf", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
     port = str(PORTS[name])
+    # Both through uvicorn with the same options (no access log): only the application differs.
     if name == "plain":
-        command = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "plain_catalog:app", "--port", port]
-        command += ["--log-level", "warning", "--no-access-log"]
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "plain_catalog:app"]
     else:
         env["RESPONSE_CACHE"] = CACHE[name]
-        command = [sys.executable, "-m", "app.cli", "serve", "--port", port]
+        command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
+    command += ["--port", port, "--log-level", "warning", "--no-access-log"]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -213,4 +215,5 @@ async def run() -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that `finally` stops the servers
     asyncio.run(run())

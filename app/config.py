@@ -16,6 +16,13 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (os.environ.get(name) or default).strip().lower()
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)} (got {raw!r})")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     # sqlite:///relative/or/absolute/path.sqlite or postgresql://user@host:port/db
@@ -132,6 +139,16 @@ class Settings:
             raise ValueError("JOB_BROKER=redis needs REDIS_URL")
         return self.job_broker == "redis" or (self.job_broker == "auto" and bool(self.redis_url))
 
+    # Public reads (app/api/read_cache.py): whole responses of anonymous and partner catalog and public-project
+    # queries, kept in this process (memory), in Redis (shared by every worker and instance), or not at all.
+    response_cache: str = "memory"  # memory | redis | off
+    response_cache_bytes: int = 32 * 1024 * 1024  # memory: the most the cached bodies take, least recently used go
+    response_cache_ttl: int = 3600  # seconds an entry lives in Redis (versions and the date make it exact anyway)
+    response_cache_prefix: str = "ttcntt:rc:"  # Redis key prefix: several apps (or test runs) share one Redis
+    response_max_age: int = 0  # Cache-Control max-age of cacheable GET answers; 0: revalidate every time (ETag)
+    # Trusted documents (graphql/operations/*.graphql, by SHA-256): "registered" holds partner keys to them.
+    partner_documents: str = "any"  # any | registered
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
@@ -226,6 +243,15 @@ def get_settings() -> Settings:
         job_broker=(env.get("JOB_BROKER") or defaults.job_broker).strip().lower(),
         job_queue_name=env.get("JOB_QUEUE_NAME") or defaults.job_queue_name,
         job_sweep_seconds=_int("JOB_SWEEP_SECONDS", defaults.job_sweep_seconds),
+        # Unset: in Redis when there is one, else in memory.
+        response_cache=_choice(
+            "RESPONSE_CACHE", ("memory", "redis", "off"), "redis" if env.get("REDIS_URL") else "memory"
+        ),
+        response_cache_bytes=_int("RESPONSE_CACHE_BYTES", defaults.response_cache_bytes),
+        response_cache_ttl=_int("RESPONSE_CACHE_TTL", defaults.response_cache_ttl),
+        response_cache_prefix=env.get("RESPONSE_CACHE_PREFIX") or defaults.response_cache_prefix,
+        response_max_age=_int("RESPONSE_MAX_AGE", defaults.response_max_age),
+        partner_documents=_choice("PARTNER_DOCUMENTS", ("any", "registered"), defaults.partner_documents),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,13 +168,46 @@ def engine() -> Engine:
     return found
 
 
-def transaction() -> Any:
+# Actions the open transaction runs last, just before it commits (keyed, so each runs once).
+_before_commit: ContextVar[dict[Hashable, Callable[[], Awaitable[None]]] | None] = ContextVar(
+    "before_commit", default=None
+)
+
+
+@contextlib.asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
     """A write transaction. On SQLite it is IMMEDIATE: deferred read-then-write transactions
-    fail with "database is locked" under concurrency (NOTES-stack)."""
+    fail with "database is locked" under concurrency (NOTES-stack). Nested, it joins the outer one
+    (Piccolo's default). Actions registered with `before_commit` run at the end of the outermost block,
+    inside the transaction."""
     db = engine()
-    if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+    tx = (
+        db.transaction(transaction_type=TransactionType.immediate) if isinstance(db, SQLiteEngine) else db.transaction()
+    )
+    if _before_commit.get() is not None:
+        async with tx:
+            yield
+        return
+    actions: dict[Hashable, Callable[[], Awaitable[None]]] = {}
+    token = _before_commit.set(actions)
+    try:
+        async with tx:
+            yield
+            for action in actions.values():
+                await action()
+    finally:
+        _before_commit.reset(token)
+
+
+def before_commit(key: Hashable, action: Callable[[], Awaitable[None]]) -> bool:
+    """Runs `action` as the last statement of the open transaction (once per key); False when there is
+    none. Last, so that a row every writer touches (a version counter) is locked for the shortest time
+    and always after the rows of the change: two transactions cannot wait on each other for it."""
+    actions = _before_commit.get()
+    if actions is None:
+        return False
+    actions.setdefault(key, action)
+    return True
 
 
 def is_sqlite() -> bool:

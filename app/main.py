@@ -10,13 +10,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response, get
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.litestar import make_graphql_controller
 
 from app import clients, jobs, logs, runtime
 from app.admission import Gate, admission_middleware
 from app.api.context import context_getter
+from app.api.read_cache import ReadCache
+from app.api.response_store import build_store
 from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
@@ -100,6 +102,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
             yield
         finally:
             await jobs.shutdown()
+            await app.state.read_cache.close()
 
 
 def create_app() -> Litestar:
@@ -114,8 +117,11 @@ def create_app() -> Litestar:
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,  # service-request documents (GraphQL multipart request spec)
     )
+    read_cache = ReadCache(settings, build_store(settings))
     return Litestar(
         route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES, *DOCUMENT_ROUTES],
+        # The read cache inside the shared connection: its version read and key lookup use it on SQLite;
+        # behind the admission gate, so a cache hit waits its turn too (it is quick).
         middleware=[
             request_id_middleware,
             admission_middleware(
@@ -125,7 +131,9 @@ def create_app() -> Litestar:
                 lambda: settings.retry_after_seconds,
             ),
             shared_connection_middleware,
+            read_cache.middleware,
         ],
+        state=State({"read_cache": read_cache}),
         lifespan=[lifespan],
         exception_handlers={500: _internal_error},
         debug=False,

@@ -98,3 +98,15 @@ class RateCounter(Table, tablename="rate_counter"):
     bucket = Varchar(length=320, unique=True)
     window_start = BigInt(index=True)
     hits = Integer(default=0)
+
+
+class CacheVersion(Table, tablename="app_cache_version"):
+    """What public reads show, per scope (catalog, projects): bumped in the transaction of every change to
+    it (app.cache_versions), read by the response cache on every request, so no cached answer outlives a
+    committed change in any process. The token is new on every bump: a counter restarted by a restore or a
+    truncated table could repeat, and a shared cache (Redis) would then serve answers of another past."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    scope = Varchar(length=40, unique=True)
+    version = BigInt(default=0)
+    token = Varchar(length=32)

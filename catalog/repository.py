@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.cache_versions import Scope, changes
 from app.db import is_sqlite
 from catalog.enums import Audience, Channel, PlanStatus, ServiceStatus
 from catalog.tables import Category, Department, Plan, PlanPrice, Service, ServiceChannel
@@ -69,15 +70,18 @@ async def next_category_position(parent_id: int | None) -> int:
     return max((int(r["position"]) for r in rows), default=0) + 1
 
 
+@changes(Scope.CATALOG)
 async def insert_category(values: dict[str, Any]) -> int:
     rows = await Category.insert(Category(**values)).returning(Category.id)
     return int(rows[0]["id"])
 
 
+@changes(Scope.CATALOG)
 async def update_category(category_id: int, values: dict[Any, Any]) -> None:
     await Category.update(values).where(Category.id == category_id)
 
 
+@changes(Scope.CATALOG)
 async def delete_category(category_id: int) -> None:
     await Category.delete().where(Category.id == category_id)
 
@@ -90,11 +94,13 @@ async def category_contents(category_id: int) -> dict[str, int]:
     }
 
 
+@changes(Scope.CATALOG)
 async def insert_department(values: dict[str, Any]) -> int:
     rows = await Department.insert(Department(**values)).returning(Department.id)
     return int(rows[0]["id"])
 
 
+@changes(Scope.CATALOG)
 async def update_department(department_id: int, values: dict[Any, Any]) -> None:
     await Department.update(values).where(Department.id == department_id)
 
@@ -225,11 +231,13 @@ async def service_exists(code: str, slug: str, except_id: int | None = None) -> 
     return {"code": any(r["code"] == code for r in rows), "slug": any(r["slug"] == slug for r in rows)}
 
 
+@changes(Scope.CATALOG)
 async def insert_service(values: dict[str, Any]) -> int:
     rows = await Service.insert(Service(**values)).returning(Service.id)
     return int(rows[0]["id"])
 
 
+@changes(Scope.CATALOG)
 async def update_service(service_id: int, expected_version: int, values: dict[Any, Any]) -> bool:
     """Optimistic update: applies only if the row still has the version the editor read."""
     rows = await (
@@ -252,6 +260,7 @@ async def channels_by_services(service_ids: list[int]) -> dict[int, list[dict[st
     return grouped
 
 
+@changes(Scope.CATALOG)
 async def replace_channels(service_id: int, channels: list[dict[str, Any]]) -> None:
     await ServiceChannel.delete().where(ServiceChannel.service == service_id)
     if channels:
@@ -281,11 +290,13 @@ async def plan_code_taken(service_id: int, code: str) -> bool:
     return await Plan.exists().where((Plan.service == service_id) & (Plan.code == code))
 
 
+@changes(Scope.CATALOG)
 async def insert_plan(values: dict[str, Any]) -> int:
     rows = await Plan.insert(Plan(**values)).returning(Plan.id)
     return int(rows[0]["id"])
 
 
+@changes(Scope.CATALOG)
 async def update_plan(plan_id: int, values: dict[Any, Any]) -> None:
     await Plan.update(values).where(Plan.id == plan_id)
 
@@ -307,13 +318,16 @@ async def price_on(plan_id: int, effective_from: date) -> dict[str, Any] | None:
     )
 
 
+@changes(Scope.CATALOG)
 async def insert_price(values: dict[str, Any]) -> None:
     await PlanPrice.insert(PlanPrice(**values))
 
 
+@changes(Scope.CATALOG)
 async def update_scheduled_price(price_id: int, values: dict[Any, Any]) -> None:
     await PlanPrice.update(values).where(PlanPrice.id == price_id)
 
 
+@changes(Scope.CATALOG)
 async def delete_scheduled_price(price_id: int) -> None:
     await PlanPrice.delete().where(PlanPrice.id == price_id)

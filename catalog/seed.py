@@ -13,6 +13,7 @@ from typing import Any
 from app import clock
 from app.audit import service as audit
 from app.audit.service import Actor
+from app.cache_versions import Scope, changed
 from app.db import transaction
 from app.money import VatRate
 from app.text import fold
@@ -34,6 +35,7 @@ async def seed_catalog(path: Path = DATA) -> dict[str, int]:
     inserted = {"departments": 0, "categories": 0, "services": 0, "plans": 0}
     price_date = clock.local_today().replace(month=1, day=1)
     async with transaction():
+        await changed(Scope.CATALOG)  # inserts straight into the tables below, past the repository's writes
         departments = {row["code"]: row["id"] for row in await repository.all_departments()}
         for item in data["departments"]:
             if item["code"] not in departments:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.cache_versions import Scope, changes
 from app.db import is_sqlite
 from projects.tables import (
     Milestone,
@@ -89,11 +90,13 @@ async def project_code_taken(code: str) -> bool:
     return await Project.exists().where(Project.code == code)
 
 
+@changes(Scope.PROJECTS)
 async def insert_project(values: dict[str, Any]) -> int:
     rows = await Project.insert(Project(**values)).returning(Project.id)
     return int(rows[0]["id"])
 
 
+@changes(Scope.PROJECTS)
 async def update_project(project_id: int, expected_version: int, values: dict[Any, Any]) -> bool:
     """Optimistic update: applies only if the row still has the version the editor read."""
     rows = await (
@@ -126,6 +129,7 @@ async def people_ids(kind: str, project_ids: list[int]) -> dict[int, list[int]]:
     return grouped
 
 
+@changes(Scope.PROJECTS)
 async def replace_people(kind: str, project_id: int, account_ids: list[int]) -> None:
     if kind == "manager":
         await ProjectManager.delete().where(ProjectManager.project == project_id)
@@ -170,11 +174,13 @@ async def next_position(project_id: int) -> int:
     return int(rows[0]["p"] or 0) + 1
 
 
+@changes(Scope.PROJECTS)
 async def insert_milestone(values: dict[str, Any]) -> int:
     rows = await Milestone.insert(Milestone(**values)).returning(Milestone.id)
     return int(rows[0]["id"])
 
 
+@changes(Scope.PROJECTS)
 async def update_milestone(milestone_id: int, expected_version: int, values: dict[Any, Any]) -> bool:
     """Optimistic update: applies only if the row still has the version the editor read."""
     rows = await (
@@ -245,6 +251,7 @@ async def dependency_edges(project_id: int) -> list[tuple[int, int]]:
     return [(row["milestone"], row["predecessor"]) for row in rows]
 
 
+@changes(Scope.PROJECTS)
 async def replace_dependencies(milestone_id: int, predecessor_ids: list[int]) -> None:
     await MilestoneDependency.delete().where(MilestoneDependency.milestone == milestone_id)
     if predecessor_ids:
@@ -283,6 +290,7 @@ async def evidence_count(milestone_id: int) -> int:
     return int(await MilestoneEvidence.count().where(MilestoneEvidence.milestone == milestone_id))
 
 
+@changes(Scope.PROJECTS)
 async def insert_evidence(rows: list[dict[str, Any]]) -> None:
     if rows:
         await MilestoneEvidence.insert(*[MilestoneEvidence(**row) for row in rows])

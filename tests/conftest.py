@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -100,4 +101,48 @@ def upload_dir(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     get_settings.cache_clear()
     yield folder
     monkeypatch.delenv("UPLOAD_DIR")
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def response_cache_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For tests of what runs behind the response cache: every request reaches strawberry.
+    Ask for it before `client` (the app reads its settings when it is created)."""
+    from app.config import get_settings
+
+    monkeypatch.setenv("RESPONSE_CACHE", "off")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("RESPONSE_CACHE")
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def redis_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The response cache in Redis under a key prefix of this test's own; skipped without a Redis,
+    unless REQUIRE_REDIS=1 (CI), where a missing Redis fails the test."""
+    import redis
+
+    from app.config import get_settings
+    from tests.read_cache_support import REDIS_URL
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        client.close()
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}: {error}")
+        pytest.skip(f"no Redis answers at {REDIS_URL} (TEST_REDIS_URL): {error}")
+    prefix = f"ttcntt-test:{uuid.uuid4().hex}:"
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("RESPONSE_CACHE", "redis")
+    monkeypatch.setenv("RESPONSE_CACHE_PREFIX", prefix)
+    get_settings.cache_clear()
+    yield prefix
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+    for name in ("REDIS_URL", "RESPONSE_CACHE", "RESPONSE_CACHE_PREFIX"):
+        monkeypatch.delenv(name)
     get_settings.cache_clear()

@@ -395,7 +395,7 @@ async def test_graphiql_introspection_passes_but_not_twice(client: Api) -> None:
 
 
 async def test_parsing_validation_and_measures_are_cached_per_document(
-    client: Api, monkeypatch: pytest.MonkeyPatch
+    response_cache_off: None, client: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     validations: list[int] = []
     measured: list[int] = []

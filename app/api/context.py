@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from litestar import Request
@@ -17,6 +18,9 @@ from billing.api.loaders import BillingLoaders
 from catalog.api.loaders import CatalogLoaders
 from catalog.requests.api.loaders import RequestsLoaders
 from projects.api.loaders import ProjectsLoaders
+
+# Set by the read cache (app/api/read_cache.py) when it has already authenticated the request's API key.
+authenticated: ContextVar[Principal | None] = ContextVar("authenticated", default=None)
 
 
 class Loaders:
@@ -56,11 +60,12 @@ async def authenticate(authorization: str | None, api_key: str | None) -> Princi
 
 
 async def context_getter(request: Request[Any, Any, Any]) -> Context:
-    principal, error = ANONYMOUS, None
-    try:
-        principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
-    except DomainError as refused:
-        error = refused
+    principal, error = authenticated.get(), None
+    if principal is None:
+        try:
+            principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
+        except DomainError as refused:
+            principal, error = ANONYMOUS, refused
     return Context(
         principal=principal,
         auth_error=error,

@@ -83,6 +83,12 @@ def _extensions(error: DomainError, lang: str) -> dict[str, Any]:
     }
 
 
+def error_entry(error: DomainError, lang: str) -> dict[str, Any]:
+    """One entry of a response's `errors`, shaped as ErrorShaping shapes a refusal, for answers given
+    before strawberry runs (app/api/read_cache.py)."""
+    return {"message": error.message_en if lang == "en" else error.message_vi, "extensions": _extensions(error, lang)}
+
+
 def shape_error(error: GraphQLError, lang: str) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):

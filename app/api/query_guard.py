@@ -9,6 +9,8 @@ In order, each step refusing with a typed error (`QUERY_TOO_…`, figures in `ex
 3. validation, with the rules built once here so the cache key repeats;
 4. depth, aliases and cost of the operation to run (app/api/cost.py, linear in the document), the cost
    against the caller's budget.
+Before all of them, with PARTNER_DOCUMENTS=registered, a partner key's document must be a registered one
+(app/api/trusted_documents.py), whatever the transport (GET, POST, multipart, batch).
 Parsing is cached per distinct text, and validation and measures (per operation and page-size variables)
 with the parse, so a repeated query pays for none of it twice.
 """
@@ -27,6 +29,7 @@ from strawberry.schema.schema import validate_document
 
 from app.api.cost import INVALID, OMITTED, CostModel, Measures, Pages, measure, size_variables
 from app.api.errors import QueryRefused
+from app.api.trusted_documents import is_registered, not_registered
 from app.auth.principal import ANONYMOUS, Principal
 from app.config import Settings, get_settings
 from graphql import (
@@ -251,6 +254,10 @@ def _placeholder(operation_name: str | None) -> DocumentNode:
     )
 
 
+def _is_partner(context: Any) -> bool:
+    return getattr(getattr(context, "principal", ANONYMOUS), "api_key_id", None) is not None
+
+
 def _error(refusal: QueryRefused) -> GraphQLError:
     # ErrorShaping (app/api/errors.py) turns it into the client's language, code and figures.
     return GraphQLError(refusal.message_en, original_error=refusal)
@@ -270,6 +277,8 @@ class QueryGuard(SchemaExtension):
         query = context.query or ""
         try:
             check_size(query, settings)
+            if settings.partner_documents == "registered" and _is_partner(context.context) and not is_registered(query):
+                raise not_registered()
             self.parsed = parse_checked(query, settings.graphql_max_tokens, settings.graphql_max_selections)
         except QueryRefused as refusal:
             context.graphql_document = _placeholder(context.operation_name)
@@ -291,20 +300,36 @@ class QueryGuard(SchemaExtension):
 
     def _refusals(self, parsed: Parsed) -> list[QueryRefused]:
         context = self.execution_context
-        settings = get_settings()
         variables = context.variables if isinstance(context.variables, dict) else {}
-        sizes = tuple((name, _size_value(variables.get(name, OMITTED))) for name in parsed.size_variables)
-        pages = Pages(settings.page_size_default, settings.page_size_max)
-        measures = operation_measures(context.schema._schema, parsed, context.operation_name, sizes, self.model, pages)
-        if measures is None:
-            return []
-        if measures.depth > settings.graphql_max_depth:
-            return [too_deep(measures.depth, settings.graphql_max_depth)]
-        if measures.aliases > settings.graphql_max_aliases:
-            return [too_many_aliases(measures.aliases, settings.graphql_max_aliases)]
         if getattr(context.context, "auth_error", None) is not None:
-            return []  # refused before execution for its credentials (ErrorShaping): that answer comes first
-        limit = budget(getattr(context.context, "principal", ANONYMOUS), settings)
-        if measures.cost > limit:
-            return [too_costly(measures.cost, limit)]
+            principal = None  # refused before execution for its credentials (ErrorShaping): that answer comes first
+        else:
+            principal = getattr(context.context, "principal", ANONYMOUS)
+        return refusals(context.schema._schema, parsed, context.operation_name, variables, principal, self.model)
+
+
+def refusals(
+    schema: GraphQLSchema,
+    parsed: Parsed,
+    operation_name: str | None,
+    variables: dict[str, Any],
+    principal: Principal | None,
+    model: CostModel,
+) -> list[QueryRefused]:
+    """Depth, aliases, then cost against the principal's budget (none checked without a principal)."""
+    settings = get_settings()
+    sizes = tuple((name, _size_value(variables.get(name, OMITTED))) for name in parsed.size_variables)
+    pages = Pages(settings.page_size_default, settings.page_size_max)
+    measures = operation_measures(schema, parsed, operation_name, sizes, model, pages)
+    if measures is None:
         return []
+    if measures.depth > settings.graphql_max_depth:
+        return [too_deep(measures.depth, settings.graphql_max_depth)]
+    if measures.aliases > settings.graphql_max_aliases:
+        return [too_many_aliases(measures.aliases, settings.graphql_max_aliases)]
+    if principal is None:
+        return []
+    limit = budget(principal, settings)
+    if measures.cost > limit:
+        return [too_costly(measures.cost, limit)]
+    return []

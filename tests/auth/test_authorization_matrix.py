@@ -188,6 +188,14 @@ WRITES: dict[str, set[str]] = {
     "setWorkingDayOverride": {"working_day_override"},
     "removeWorkingDayOverride": {"working_day_override"},
 }
+# A change to what public reads show also bumps that domain's version in its transaction (app/cache_versions.py).
+PUBLIC_READ_TABLES = {
+    *("service", "service_channel", "plan", "plan_price", "category", "department"),
+    *("project", "project_manager", "project_partner", "milestone", "milestone_dependency", "milestone_evidence"),
+}
+WRITES = {
+    name: tables | ({"app_cache_version"} if tables & PUBLIC_READ_TABLES else set()) for name, tables in WRITES.items()
+}
 # What differs when the caller is a guest: a guest's receipt carries a secret link.
 WRITES_AS_GUEST: dict[str, set[str]] = {"submitServiceRequest": WRITES["submitServiceRequest"] | {"guest_link"}}
 

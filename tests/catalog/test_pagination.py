@@ -190,8 +190,9 @@ query ($first: Int) {
 
 
 async def test_nested_query_runs_the_same_statements_whatever_the_page_size(
-    client: Api, catalog: dict[str, int]
+    response_cache_off: None, client: Api, catalog: dict[str, int]
 ) -> None:
+    # The query's own statements: the response cache (off here) adds one, its version read (tests/test_read_cache.py).
     counted = {}
     for first in (5, 50):
         # when the nested query runs with a small and a large page

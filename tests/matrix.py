@@ -134,3 +134,28 @@ async def check(client: Api, call: Call, headers: dict[str, str], who: str) -> l
         if after != before:
             problems.append(f"a refusal wrote {sorted(changed_tables(before, after))}")
     return [f"{call.name} as {who}: {problem}" for problem in problems]
+
+
+# Ids, codes and links of nothing: a caller refused on a real target gets the same refusal here.
+NOWHERE: dict[str, Any] = {
+    "code": "KHONG-CO",
+    "quote": "999999",
+    "id": "999999",
+    "version": 1,
+    "payment": "999999",
+    "milestone": "999999",
+    "paymentReference": "HDZZZZZZZZZZ",
+    "token": "grl_khong-co-duong-dan-nay",
+}
+
+
+async def refusals_on_nothing(client: Api, world: World, calls: list[tuple[str, Call]]) -> list[str]:
+    """Makes each refused call aimed at NOWHERE; what differs from the expected refusal. The answer must
+    not tell whether the target exists (UNAUTHENTICATED and FORBIDDEN come before any lookup)."""
+    problems = []
+    for who, call in calls:
+        result = await send(client, call, world.headers[who])
+        payload = result.data[call.name]
+        if [e["code"] for e in payload["errors"]] != [call.expected]:
+            problems.append(f"{call.name} as {who} on nothing: errors {payload['errors']}, expected {call.expected}")
+    return problems

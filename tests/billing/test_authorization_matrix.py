@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from app import clock
+from tests.auth.helpers import snapshot
 from tests.billing.states import (
     GUEST,
     accepted_quote,
@@ -30,7 +31,7 @@ from tests.billing.states import (
     transfer,
     uninvoiced_milestones,
 )
-from tests.matrix import CALLERS, ERR, NF, Call, F, U, World, check, people
+from tests.matrix import CALLERS, ERR, NF, NOWHERE, Call, F, U, World, check, people, refusals_on_nothing
 from tests.projects.helpers import NOW
 from tests.support import Api
 
@@ -236,3 +237,21 @@ async def test_authorization_matrix(client: Api, frozen: None, request: pytest.F
         problems += await check(client, call_of(name, world, aimed[caller], caller, A), world.headers[caller], caller)
     # then every outcome is the matrix's
     assert problems == [], "\n".join(problems)
+
+
+async def test_a_refusal_does_not_tell_whether_the_target_exists(client: Api, frozen: None) -> None:
+    # given only the people: no quote, invoice, payment, project or link exists
+    world = await people(client)
+    before = await snapshot()
+    # when every caller refused outright (UNAUTHENTICATED, FORBIDDEN) aims at ids, codes and links of nothing
+    calls = [
+        (caller, call_of(name, world, NOWHERE, caller, outcome))
+        for name, row in MATRIX.items()
+        for caller, outcome in zip(CALLERS, row, strict=True)
+        if outcome in (U, F)
+    ]
+    problems = await refusals_on_nothing(client, world, calls)
+    # then each gets the refusal it gets on a real target (not NOT_FOUND), and nothing was written
+    assert problems == [], "\n".join(problems)
+    assert len(calls) > 3 * len(MATRIX)
+    assert await snapshot() == before

@@ -18,7 +18,7 @@ from app.auth.principal import Principal
 from app.config import get_settings
 from app.db import transaction
 from app.errors import Conflict, DomainError, ValidationFailed, stale_version
-from app.guards import require_person, require_public_caller
+from app.guards import require_customer, require_person, require_public_caller
 from app.input import MAX_AMOUNT, Checker, check_amount, check_date, clean_optional, parse_id
 from app.states import apply_transition
 from billing import access, lines, notices, repository
@@ -265,6 +265,7 @@ async def _answer(
 async def answer_as_customer(
     principal: Principal, quote_ref: object, action: QuoteAction, comment: str | None
 ) -> dict[str, Any]:
+    require_customer(principal)  # first: whether a quote id exists is no one else's business
     quote = await repository.quote_by_id(parse_id(quote_ref))
     if quote is None:
         raise access.quote_not_found()

@@ -32,6 +32,11 @@ def require_visible(principal: Principal, project: dict[str, Any] | None, field:
     return project
 
 
+def require_editor_role(principal: Principal) -> None:
+    """Before looking the project up: a caller who may edit no project learns nothing of which exist."""
+    require_staff(principal, Role.PROJECT_MANAGER)
+
+
 async def require_editor(principal: Principal, project: dict[str, Any]) -> None:
     """Admin, or a project manager who manages this project."""
     require_staff(principal)

@@ -33,7 +33,7 @@ from app.guards import holds
 from app.input import Checker, clean_text, lookup_code, parse_id
 from app.money import VatRate
 from projects import appendix_docx, minutes_docx, repository, shares
-from projects.access import require_editor
+from projects.access import require_editor, require_editor_role
 from projects.enums import MilestoneStatus
 from projects.inputs import FULL_SHARE_BP
 from projects.states import MILESTONE, PROJECT
@@ -182,6 +182,7 @@ async def appendix_draft(project: dict[str, Any], given: dict[str, str]) -> stor
 async def generate_project_appendix(
     principal: Principal, project_code: str, party: parties.PartyFields | None = None
 ) -> tuple[dict[str, Any], bool]:
+    require_editor_role(principal)
     project = await repository.project_by_code(lookup_code(project_code, "projectCode"))
     if project is None:
         raise not_found(PROJECT, "projectCode")
@@ -283,6 +284,7 @@ async def generate_acceptance_minutes(
     party: parties.PartyFields | None = None,
     participants: list[Participant] | None = None,
 ) -> tuple[dict[str, Any], bool]:
+    require_editor_role(principal)
     milestone = await repository.milestone_by_id(parse_id(milestone_ref, "milestoneId"))
     if milestone is None:
         raise not_found(MILESTONE, "milestoneId")

@@ -19,7 +19,7 @@ from app.errors import Conflict, ValidationFailed, not_found, reason_required, s
 from app.input import clean_optional, parse_id
 from app.states import apply_transition
 from projects import repository
-from projects.access import require_editor, require_reviewer
+from projects.access import require_editor, require_editor_role, require_reviewer
 from projects.deliveries import MILESTONE_ACCEPTED
 from projects.dependencies import has_cycle, with_replaced
 from projects.enums import MilestoneAction, MilestoneStatus, ProjectStatus
@@ -97,6 +97,7 @@ async def _check_dependencies(project_id: int, milestone_id: int | None, predece
 
 
 async def add_milestone(principal: Principal, project_code: str, data: MilestoneFields) -> dict[str, Any]:
+    require_editor_role(principal)
     project = await project_at_version(project_code, None)
     await require_editor(principal, project)
     _require_open_project(project)
@@ -137,6 +138,7 @@ async def add_milestone(principal: Principal, project_code: str, data: Milestone
 async def update_milestone(
     principal: Principal, milestone_ref: object, version: int, data: MilestoneFields, comment: str | None
 ) -> dict[str, Any]:
+    require_editor_role(principal)
     milestone, project = await _milestone_and_project(milestone_ref)
     milestone_id = milestone["id"]
     await require_editor(principal, project)
@@ -194,6 +196,7 @@ async def move_milestone(
     comment: str | None,
     evidence: list[Evidence] | None = None,
 ) -> dict[str, Any]:
+    require_editor_role(principal)
     milestone, project = await _milestone_and_project(milestone_ref)
     milestone_id = milestone["id"]
     await require_editor(principal, project)

@@ -29,7 +29,7 @@ from app.input import Checker, clean_optional, lookup_code, parse_ids
 from app.states import apply_transition
 from catalog import departments
 from projects import repository
-from projects.access import require_editor
+from projects.access import require_editor, require_editor_role
 from projects.enums import MilestoneStatus, ProjectStatus
 from projects.inputs import (
     FULL_SHARE_BP,
@@ -213,6 +213,7 @@ def _require_open(project: dict[str, Any]) -> None:
 async def update_project(
     principal: Principal, code: str, version: int, data: ProjectFields, comment: str | None = None
 ) -> dict[str, Any]:
+    require_editor_role(principal)
     project = await project_at_version(code, None)
     await require_editor(principal, project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
@@ -273,6 +274,7 @@ async def set_managers(principal: Principal, code: str, version: int, manager_id
 async def move_project(
     principal: Principal, code: str, version: int, target: ProjectStatus, comment: str | None
 ) -> dict[str, Any]:
+    require_editor_role(principal)
     project = await project_at_version(code, None)
     await require_editor(principal, project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)

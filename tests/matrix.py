@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.auth.enums import Role
-from tests.auth.helpers import account_id, create_key, snapshot
+from app.auth.tables import Account
+from app.db import engine
+from tests.auth.helpers import create_key
 from tests.support import Api, Result
 
 A = None  # allowed
@@ -68,7 +70,8 @@ async def people(client: Api) -> World:
     world.actors["partner_key"] = f"api-key:{partner['apiKey']['id']}"
     assert (await client.gql("{ me { id } }", headers=world.headers["partner_key"])).data == {"me": None}
     for caller in ("operator", "project_manager", "business"):
-        world.ids[caller] = await account_id(client, world.tokens[caller])
+        email = world.actors[caller]
+        world.ids[caller] = str((await Account.select(Account.id).where(Account.email == email).first())["id"])
     return world
 
 
@@ -101,13 +104,28 @@ async def send(client: Api, call: Call, headers: dict[str, str]) -> Result:
     return Result(response.json(), response.status_code)
 
 
+Snapshot = dict[str, list[dict[str, Any]]]
+
+
+async def snapshot() -> Snapshot:
+    """Every row of every application table, as tests.auth.helpers.snapshot reads them, in one read-only
+    transaction: one connection rather than one per table on SQLite (the matrices take many)."""
+    from tests.auth.helpers import snapshot as every_row
+
+    async with engine().transaction():
+        return await every_row()
+
+
 def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> set[str]:
     return {table for table in after if after[table] != before[table]}
 
 
-async def check(client: Api, call: Call, headers: dict[str, str], who: str) -> list[str]:
-    """Makes the call; returns what differs from the matrix (empty when all is as expected)."""
-    before = await snapshot()
+async def check(
+    client: Api, call: Call, headers: dict[str, str], who: str, before: Snapshot | None = None
+) -> tuple[list[str], Snapshot]:
+    """Makes the call; returns what differs from the matrix (empty when all is as expected), and the
+    database after it: the `before` of the next call (refusals follow one another on one world)."""
+    before = before if before is not None else await snapshot()
     result = await send(client, call, headers)
     assert "errors" not in result.body, result.body  # refusals are typed payload errors, never GraphQL errors
     payload = result.data[call.name]
@@ -133,4 +151,29 @@ async def check(client: Api, call: Call, headers: dict[str, str], who: str) -> l
             problems.append(f"returned {results}")
         if after != before:
             problems.append(f"a refusal wrote {sorted(changed_tables(before, after))}")
-    return [f"{call.name} as {who}: {problem}" for problem in problems]
+    return [f"{call.name} as {who}: {problem}" for problem in problems], after
+
+
+# Ids, codes and links of nothing: a caller refused on a real target gets the same refusal here.
+NOWHERE: dict[str, Any] = {
+    "code": "KHONG-CO",
+    "quote": "999999",
+    "id": "999999",
+    "version": 1,
+    "payment": "999999",
+    "milestone": "999999",
+    "paymentReference": "HDZZZZZZZZZZ",
+    "token": "grl_khong-co-duong-dan-nay",
+}
+
+
+async def refusals_on_nothing(client: Api, world: World, calls: list[tuple[str, Call]]) -> list[str]:
+    """Makes each refused call aimed at NOWHERE; what differs from the expected refusal. The answer must
+    not tell whether the target exists (UNAUTHENTICATED and FORBIDDEN come before any lookup)."""
+    problems = []
+    for who, call in calls:
+        result = await send(client, call, world.headers[who])
+        payload = result.data[call.name]
+        if [e["code"] for e in payload["errors"]] != [call.expected]:
+            problems.append(f"{call.name} as {who} on nothing: errors {payload['errors']}, expected {call.expected}")
+    return problems

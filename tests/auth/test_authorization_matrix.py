@@ -641,6 +641,36 @@ def test_the_matrix_follows_the_rules() -> None:
     assert len(union) == len(MATRIX) + 20  # billing's 17 and documents' 3
 
 
+async def test_a_refusal_does_not_tell_whether_a_project_exists(client: Api, frozen: None) -> None:
+    """The project mutations check the caller's role before looking the project up (codes of internal
+    projects are staff's business): on a project or milestone of nothing, each refused caller gets the
+    code the matrix gives it on a real one, never NOT_FOUND."""
+    from tests.matrix import people
+
+    # given only the people
+    world = await people(client)
+    before = await snapshot()
+    nothing = {
+        "updateProject": {"code": "KHONG-CO", "version": 1, "input": {"nameEn": "Nothing"}},
+        "moveProject": {"code": "KHONG-CO", "version": 1},
+        "addMilestone": {"code": "KHONG-CO", "input": milestone_input("Không có", clock.local_today())},
+        "updateMilestone": {"id": "999999", "version": 1, "input": {"progress": 10}},
+        "moveMilestone": {"id": "999999", "version": 1},
+    }
+    problems = []
+    # when each caller the matrix refuses aims at them
+    for name, variables in nothing.items():
+        for caller, expected in zip(CALLERS, MATRIX[name], strict=True):
+            if expected is None:
+                continue
+            payload = (await client.gql(DOCUMENTS[name][0], variables, headers=world.headers[caller])).data[name]
+            if [e["code"] for e in payload["errors"]] != [expected]:
+                problems.append(f"{name} as {caller}: {payload['errors']}, expected {expected}")
+    # then each gets its refusal, and nothing was written
+    assert problems == [], "\n".join(problems)
+    assert await snapshot() == before
+
+
 # --- queries that need a role ---
 
 ACCOUNTS = "{ accounts(first: 100) { totalCount } }"

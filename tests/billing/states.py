@@ -33,6 +33,8 @@ _DRAFT = f"mutation ($id: ID!) {{ draftInvoiceFromQuote(quoteId: $id) {{ invoice
 _ISSUE = f"mutation ($id: ID!, $version: Int!) {{ issueInvoice(id: $id, version: $version) {{ invoice {{ id version paymentReference }} {ERR} }} }}"
 _CANCEL = f'mutation ($id: ID!, $version: Int!) {{ cancelInvoiceDraft(id: $id, version: $version, reason: "Lập lại") {{ invoice {{ id }} {ERR} }} }}'
 _TRANSFER = f"mutation ($id: ID!, $input: TransferInput!) {{ recordTransfer(invoiceId: $id, input: $input) {{ payment {{ id }} {ERR} }} }}"
+_START = f"mutation ($id: ID!) {{ startCardPayment(invoiceId: $id) {{ payment {{ clientSecret }} {ERR} }} }}"
+_PAYMENTS = "query ($id: ID!) { invoice(id: $id) { payments { id } } }"
 _SERVICE = f"mutation ($input: ServiceInput!) {{ createService(input: $input) {{ service {{ code }} {ERR} }} }}"
 _PLAN = f'mutation ($input: PlanInput!, $price: PriceInput!) {{ addPlan(serviceCode: "HTS-LT", input: $input, price: $price) {{ plan {{ id }} {ERR} }} }}'
 _PUBLISH = f'mutation {{ publishService(code: "HTS-LT", version: 1) {{ service {{ code }} {ERR} }} }}'
@@ -112,6 +114,21 @@ async def transfer(client: Api, world: World) -> str:
     invoice = await issued_invoice(client, world)
     received = {"amount": TOTAL, "receivedOn": str(clock.local_today() - timedelta(days=1)), "bankReference": "FT1"}
     return (await ok(client, world, "finance", _TRANSFER, {"id": invoice["id"], "input": received}))["payment"]["id"]
+
+
+async def card_payment(client: Api, world: World, localstripe: str) -> str:
+    """A card payment of the citizen's issued invoice, as it happens: the citizen starts it, Stripe.js confirms
+    the card (at localstripe), Stripe's signed webhook records it. The payment's id."""
+    from tests.billing.test_payments import confirm_by_card, deliver, event_of
+
+    invoice = await issued_invoice(client, world)
+    started = await ok(client, world, "citizen", _START, {"id": invoice["id"]})
+    intent = await confirm_by_card(localstripe, started["payment"]["clientSecret"])
+    delivered = await deliver(client, event_of("payment_intent.succeeded", intent, f"evt_{invoice['id']}"))
+    assert delivered.json()["outcome"] == "payment recorded", delivered.json()
+    shown = await client.gql(_PAYMENTS, {"id": invoice["id"]}, headers=world.headers["finance"])
+    [payment] = shown.data["invoice"]["payments"]
+    return str(payment["id"])
 
 
 async def project(client: Api, world: World, code: str, partner_id: str | None = None) -> list[dict[str, Any]]:

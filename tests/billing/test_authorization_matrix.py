@@ -22,6 +22,7 @@ from app import clock
 from tests.billing.states import (
     GUEST,
     accepted_quote,
+    card_payment,
     catalog,
     draft_invoice,
     issued_invoice,
@@ -30,7 +31,7 @@ from tests.billing.states import (
     transfer,
     uninvoiced_milestones,
 )
-from tests.matrix import CALLERS, ERR, NF, Call, F, U, World, check, people
+from tests.matrix import CALLERS, ERR, NF, NOWHERE, Call, F, U, World, check, people, refusals_on_nothing, snapshot
 from tests.projects.helpers import NOW
 from tests.support import Api
 
@@ -138,7 +139,7 @@ DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "startCardPayment": (f"mutation ($id: ID!) {{ startCardPayment(invoiceId: $id) {{ payment {{ id status }} {ERR} }} }}", ("payment",)),
     "startCardPaymentAsGuest": (f"mutation ($token: String!, $id: ID!) {{ startCardPaymentAsGuest(token: $token, invoiceId: $id) {{ payment {{ id status }} {ERR} }} }}", ("payment",)),
 }  # fmt: skip
-CARDS = {"startCardPayment", "startCardPaymentAsGuest"}  # need Stripe (localstripe) configured
+STRIPE = {"startCardPayment", "startCardPaymentAsGuest", "refundPayment"}  # need Stripe (localstripe) configured
 
 
 @pytest.fixture
@@ -147,7 +148,9 @@ def frozen(frozen_now: Any) -> None:
     frozen_now(NOW)
 
 
-async def targets(client: Api, world: World, name: str, callers: list[str]) -> dict[str, dict[str, Any]]:
+async def targets(
+    client: Api, world: World, name: str, callers: list[str], localstripe: str = ""
+) -> dict[str, dict[str, Any]]:
     """A target of its own for each of these (allowed) callers."""
     if name == "draftInvoiceForMilestone":
         milestones = await uninvoiced_milestones(client, world, "PPP-DC-01", len(callers))
@@ -163,8 +166,9 @@ async def targets(client: Api, world: World, name: str, callers: list[str]) -> d
                 made[caller] = await accepted_quote(client, world)
             case "updateInvoiceDraft" | "issueInvoice" | "cancelInvoiceDraft":
                 made[caller] = await draft_invoice(client, world)
-            case "refundPayment":
-                made[caller] = {"payment": await transfer(client, world)}
+            case "refundPayment":  # a card payment (refunded through Stripe), then a transfer (recorded)
+                paid = await card_payment(client, world, localstripe) if not made else await transfer(client, world)
+                made[caller] = {"payment": paid}
             case _:
                 made[caller] = await issued_invoice(client, world, guest=name in GUEST_STEPS)
     return made
@@ -219,20 +223,40 @@ def call_of(name: str, world: World, target: dict[str, Any], caller: str, expect
 @pytest.mark.parametrize("name", list(MATRIX))
 async def test_authorization_matrix(client: Api, frozen: None, request: pytest.FixtureRequest, name: str) -> None:
     # given the world, and a target for each allowed caller
-    if name in CARDS:
-        request.getfixturevalue("stripe_settings")
+    localstripe = request.getfixturevalue("stripe_settings") if name in STRIPE else ""
     world = await people(client)
     await catalog(client, world)
     outcomes = dict(zip(CALLERS, MATRIX[name], strict=True))
     allowed = [c for c, outcome in outcomes.items() if outcome is None]
-    aimed = await targets(client, world, name, allowed)
+    aimed = await targets(client, world, name, allowed, localstripe)
     problems: list[str] = []
+    state = None  # the database as the last refusal left it: as it was
     # when each refused caller tries the first allowed caller's target: a refusal changes nothing
     for caller in (c for c, outcome in outcomes.items() if outcome is not None):
         call = call_of(name, world, aimed[allowed[0]], caller, outcomes[caller])
-        problems += await check(client, call, world.headers[caller], caller)
+        found, state = await check(client, call, world.headers[caller], caller, state)
+        problems += found
     # when each allowed caller acts on its own target
     for caller in allowed:
-        problems += await check(client, call_of(name, world, aimed[caller], caller, A), world.headers[caller], caller)
+        found, _ = await check(client, call_of(name, world, aimed[caller], caller, A), world.headers[caller], caller)
+        problems += found
     # then every outcome is the matrix's
     assert problems == [], "\n".join(problems)
+
+
+async def test_a_refusal_does_not_tell_whether_the_target_exists(client: Api, frozen: None) -> None:
+    # given only the people: no quote, invoice, payment, project or link exists
+    world = await people(client)
+    before = await snapshot()
+    # when every caller refused outright (UNAUTHENTICATED, FORBIDDEN) aims at ids, codes and links of nothing
+    calls = [
+        (caller, call_of(name, world, NOWHERE, caller, outcome))
+        for name, row in MATRIX.items()
+        for caller, outcome in zip(CALLERS, row, strict=True)
+        if outcome in (U, F)
+    ]
+    problems = await refusals_on_nothing(client, world, calls)
+    # then each gets the refusal it gets on a real target (not NOT_FOUND), and nothing was written
+    assert problems == [], "\n".join(problems)
+    assert len(calls) > 3 * len(MATRIX)
+    assert await snapshot() == before

@@ -14,7 +14,7 @@ import pytest
 
 from tests.billing.states import accept_milestone, accepted_quote, catalog, project
 from tests.documents.helpers import COMPANY, PERSON
-from tests.matrix import CALLERS, ERR, Call, F, U, World, check, people
+from tests.matrix import CALLERS, ERR, NOWHERE, Call, F, U, World, check, people, refusals_on_nothing, snapshot
 from tests.projects.helpers import NOW
 from tests.support import Api
 
@@ -88,12 +88,33 @@ async def test_authorization_matrix(client: Api, frozen: None, seller_bank: None
     allowed = [c for c, outcome in outcomes.items() if outcome is None]
     aimed = await subjects(client, world, name, allowed)
     problems: list[str] = []
+    state = None  # the database as the last refusal left it: as it was
     # when each refused caller tries the first allowed caller's subject: a refusal changes nothing
     for caller in (c for c, outcome in outcomes.items() if outcome is not None):
         call = call_of(name, world, aimed[allowed[0]], caller, outcomes[caller])
-        problems += await check(client, call, world.headers[caller], caller)
+        found, state = await check(client, call, world.headers[caller], caller, state)
+        problems += found
     # when each allowed caller generates its own subject's document
     for caller in allowed:
-        problems += await check(client, call_of(name, world, aimed[caller], caller, A), world.headers[caller], caller)
+        found, _ = await check(client, call_of(name, world, aimed[caller], caller, A), world.headers[caller], caller)
+        problems += found
     # then every outcome is the matrix's
     assert problems == [], "\n".join(problems)
+
+
+async def test_a_refusal_does_not_tell_whether_the_target_exists(client: Api, frozen: None) -> None:
+    # given only the people: no quote, invoice, payment, project or link exists
+    world = await people(client)
+    before = await snapshot()
+    # when every caller refused outright (UNAUTHENTICATED, FORBIDDEN) aims at ids, codes and links of nothing
+    calls = [
+        (caller, call_of(name, world, NOWHERE, caller, outcome))
+        for name, row in MATRIX.items()
+        for caller, outcome in zip(CALLERS, row, strict=True)
+        if outcome in (U, F)
+    ]
+    problems = await refusals_on_nothing(client, world, calls)
+    # then each gets the refusal it gets on a real target (not NOT_FOUND), and nothing was written
+    assert problems == [], "\n".join(problems)
+    assert len(calls) > 3 * len(MATRIX)
+    assert await snapshot() == before

@@ -3,20 +3,24 @@ emptied before each test. Tests talk to the real app over ASGI."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-_tmp = tempfile.mkdtemp(prefix="ttcntt-test-")
+# On a RAM disk when there is one: a test database is thrown away, and each commit's fsync is not free.
+_tmp = tempfile.mkdtemp(prefix="ttcntt-test-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
 os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.sqlite"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+from app.clock import now as _real_now  # noqa: E402
 from tests import support  # noqa: E402
 
 
@@ -33,12 +37,25 @@ def pytest_pycollect_makeitem(collector: Any, name: str, obj: Any) -> None:
         pytest.mark.anyio(obj)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The seeded catalog is set up before any other fixture of a test, so that it can be restored from
+    its snapshot (which needs an empty database) rather than seeded again (see `catalog`)."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is not None and "catalog" in names:
+            names.remove("catalog")
+            names.insert(0, "catalog")
+
+
 @pytest.fixture(scope="session")
 async def migrated() -> AsyncIterator[None]:
     from app.cli import migrate
 
     await migrate()
+    await support.remember_empty_database()  # each test starts from this copy (support.empty_database)
     yield
+    await support.drop_snapshots()
+    shutil.rmtree(_tmp, ignore_errors=True)
 
 
 @pytest.fixture
@@ -47,26 +64,50 @@ async def db(migrated: None) -> AsyncIterator[None]:
     yield
 
 
+@functools.cache
+def _app() -> Any:
+    """One application for the whole run: building it costs ~0.2 s, and it holds no state between requests
+    (settings are read per request; the database lifespan is entered per test below)."""
+    from app.main import create_app
+
+    return create_app()
+
+
 @pytest.fixture
 async def client(db: None) -> AsyncIterator[support.Api]:
     import httpx
 
     from app.db import database_lifespan
-    from app.main import create_app
 
     # httpx over ASGI in the test's own event loop: Litestar's test client runs the app in a
     # thread with another loop, and an asyncpg pool cannot be shared across loops.
-    transport = httpx.ASGITransport(app=create_app())
+    transport = httpx.ASGITransport(app=_app())
     async with database_lifespan(), httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield support.Api(http)
 
 
+_seeded: dict[int, tuple[support.Snapshot, dict[str, int]]] = {}  # year -> the seeded database, its counts
+
+
 @pytest.fixture
 async def catalog(db: None) -> dict[str, int]:
-    """The seed as `make run` runs it (the catalog and the announced working calendar); the catalog's counts."""
+    """The seed as `make run` runs it (the catalog and the announced working calendar); the catalog's counts.
+
+    Seeded once per year of the clock and restored from a snapshot after that; with the clock frozen
+    before this fixture the seed runs again, since it stamps dates from the clock."""
+    from app import clock
     from app.cli import seed
 
-    return (await seed())["catalog"]
+    unfrozen = clock.now is _real_now
+    year = clock.local_today().year
+    if unfrozen and year in _seeded and await support.is_empty():
+        snapshot, counts = _seeded[year]
+        await support.restore(snapshot)
+        return dict(counts)
+    counts = (await seed())["catalog"]
+    if unfrozen:
+        _seeded[year] = (await support.take_snapshot(f"seeded_{year}"), dict(counts))
+    return counts
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,21 +18,201 @@ from app.db import engine, is_sqlite
 PASSWORD = "mat-khau-rat-manh-2026"
 
 
-async def empty_database() -> None:
+def _tables() -> list[Any]:
+    """The application's tables (Piccolo's migration table aside), parents before children."""
     from piccolo.apps.migrations.tables import Migration
     from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
 
-    tables = [t for t in Finder().get_table_classes() if t is not Migration]
-    names = [t._meta.tablename for t in tables]
+    return [t for t in sort_table_classes(Finder().get_table_classes()) if t is not Migration]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A saved state of the whole test database, put back with `restore()`.
+
+    The tables that held rows (or, on PostgreSQL, whose id sequence had moved) are copied aside: into a
+    file made with SQLite's backup API, or into a schema of their own on PostgreSQL. Restoring empties
+    only the tables written since and copies those rows back: cheaper than emptying ~40 tables, than
+    re-running a seed, or than re-creating the database from a template (which also drops the pools).
+    """
+
+    name: str
+    tables: tuple[str, ...] = ()
+    path: str | None = None  # SQLite
+    sequences: tuple[tuple[str, int], ...] = ()  # PostgreSQL: (sequence, last value)
+
+
+_snapshots_dir: list[str] = []
+
+
+def _probe(names: list[str], schema: str = "") -> str:
+    """One statement listing the tables that hold at least one row."""
+    return " UNION ALL ".join(f"SELECT '{n}' AS name WHERE EXISTS (SELECT 1 FROM {schema}{_quoted(n)})" for n in names)
+
+
+async def take_snapshot(name: str) -> Snapshot:
+    """Saves the database as it is now under `name` (an identifier; taking it again replaces it)."""
+    assert name.isidentifier(), name
+    names = [t._meta.tablename for t in _tables()]
+    if is_sqlite():
+        import sqlite3
+        import tempfile
+
+        if not _snapshots_dir:
+            _snapshots_dir.append(tempfile.mkdtemp(prefix="ttcntt-snapshots-", dir=fast_temporary_dir()))
+        path = f"{_snapshots_dir[0]}/{name}.sqlite"
+        with (
+            contextlib.closing(sqlite3.connect(_sqlite_path())) as source,
+            contextlib.closing(sqlite3.connect(path)) as copy,
+        ):
+            source.backup(copy)
+            filled = {row[0] for row in copy.execute(_probe(names))}
+        return Snapshot(name, tables=tuple(n for n in names if n in filled), path=path)
+    schema = _quoted(f"test_snapshot_{name}")
+    async with _connection() as connection:
+        filled = await _filled_tables(connection, names)
+        statements = [f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}"]
+        statements += [f"CREATE TABLE {schema}.{_quoted(n)} AS TABLE public.{_quoted(n)}" for n in filled]
+        await connection.execute(";".join(statements))
+        rows = await connection.fetch(
+            "SELECT schemaname || '.' || sequencename AS name, last_value FROM pg_sequences "
+            "WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        )
+    return Snapshot(name, tables=tuple(filled), sequences=tuple((r["name"], r["last_value"]) for r in rows))
+
+
+def fast_temporary_dir() -> str | None:
+    """Where test databases go: a RAM disk when there is one (no fsync cost per commit), else the default."""
+    return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+
+async def drop_snapshots() -> None:
+    """At the end of the run: the snapshots' files, or their schemas."""
+    import shutil
+
+    if is_sqlite():
+        for folder in _snapshots_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    async with _connection() as connection:
+        schemas = await connection.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test\\_snapshot\\_%'")
+        for row in schemas:
+            await connection.execute(f"DROP SCHEMA {_quoted(row['nspname'])} CASCADE")
+
+
+def _sqlite_path() -> str:
+    return str(engine().path)  # type: ignore[attr-defined]
+
+
+@contextlib.asynccontextmanager
+async def _connection() -> AsyncIterator[Any]:
+    """PostgreSQL: one asyncpg connection of its own (several statements in one round trip)."""
+    connection = await engine().get_new_connection()  # type: ignore[attr-defined]
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def _filled_tables(connection: Any, names: list[str]) -> list[str]:
+    """PostgreSQL: the tables holding rows, or whose id sequence moved (rows inserted then deleted)."""
+    used = {
+        row["name"]
+        for row in await connection.fetch(
+            "SELECT d.refobjid::regclass::text AS name FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
+            "JOIN pg_sequences s ON s.schemaname = 'public' AND s.sequencename = c.relname "
+            "WHERE c.relkind = 'S' AND d.deptype IN ('a', 'i') AND s.last_value IS NOT NULL"
+        )
+    }
+    filled = {row["name"] for row in await connection.fetch(_probe(names, "public."))}
+    return [n for n in names if n in filled or n in used or _quoted(n) in used]
+
+
+async def is_empty() -> bool:
+    """No row in any application table (and, on PostgreSQL, no id sequence moved)."""
+    names = [t._meta.tablename for t in _tables()]
+    if is_sqlite():
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(_sqlite_path(), timeout=30)) as live:
+            return not live.execute(_probe(names)).fetchall()
+    async with _connection() as connection:
+        return not await _filled_tables(connection, names)
+
+
+async def restore(snapshot: Snapshot) -> None:
+    """Puts the database back as it was when `snapshot` was taken. Call it between requests, with no
+    transaction open."""
+    names = [t._meta.tablename for t in _tables()]
+    if snapshot.path is not None:
+        _restore_sqlite(snapshot, names)
+        return
+    schema = _quoted(f"test_snapshot_{snapshot.name}")
+    async with _connection() as connection:
+        dirty = set(await _filled_tables(connection, names)) | set(snapshot.tables)
+        statements = []
+        if dirty:
+            statements.append(f"TRUNCATE {', '.join(_quoted(n) for n in names if n in dirty)} RESTART IDENTITY CASCADE")
+        statements += [
+            f"INSERT INTO public.{_quoted(n)} SELECT * FROM {schema}.{_quoted(n)}" for n in snapshot.tables
+        ]  # parents first (_tables' order): the foreign keys are checked row by row
+        statements += [f"SELECT setval('{name}', {value})" for name, value in snapshot.sequences]
+        if statements:
+            await connection.execute(";".join(statements))
+
+
+def _restore_sqlite(snapshot: Snapshot, names: list[str]) -> None:
+    """One short synchronous transaction on a connection of its own (foreign keys are off on a bare
+    sqlite3 connection, so the order of the copies does not matter). Ids: SQLite reuses max(id) + 1
+    (no AUTOINCREMENT), so emptying a table is enough to start its ids from where the snapshot did."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(_sqlite_path(), timeout=30, isolation_level=None)) as live:
+        if snapshot.tables:
+            live.execute("ATTACH DATABASE ? AS snapshot", (snapshot.path,))
+        live.execute("BEGIN IMMEDIATE")
+        try:
+            dirty = {row[0] for row in live.execute(_probe(names))} | set(snapshot.tables)
+            for name in (n for n in names if n in dirty):
+                live.execute(f"DELETE FROM main.{_quoted(name)}")
+            for name in snapshot.tables:
+                live.execute(f"INSERT INTO main.{_quoted(name)} SELECT * FROM snapshot.{_quoted(name)}")
+        except BaseException:
+            live.execute("ROLLBACK")
+            raise
+        live.execute("COMMIT")
+
+
+_empty: list[Snapshot] = []
+
+
+async def empty_database() -> None:
+    """Every application table empty, ids from 1 again: restores the snapshot taken after migrating
+    (tests/conftest.py), or deletes every row when there is none."""
+    if _empty:
+        await restore(_empty[0])
+        return
+    names = [t._meta.tablename for t in _tables()]
     if is_sqlite():
         async with engine().transaction():
             await engine().run_ddl("PRAGMA defer_foreign_keys = ON")
             for name in names:
                 await engine().run_ddl(f'DELETE FROM "{name}"')
     else:
-        await engine().run_ddl(
-            f"TRUNCATE {', '.join(f'{n!r}'.replace(chr(39), chr(34)) for n in names)} RESTART IDENTITY CASCADE"
-        )
+        await engine().run_ddl(f"TRUNCATE {', '.join(_quoted(n) for n in names)} RESTART IDENTITY CASCADE")
+
+
+async def remember_empty_database() -> None:
+    """Called once the database is migrated: empties every table (a reused database may hold rows of an
+    earlier run) and saves that, which later `empty_database()` calls restore."""
+    _empty.clear()
+    await empty_database()
+    _empty.append(await take_snapshot("empty"))
 
 
 @dataclass
@@ -70,24 +254,46 @@ class Api:
     async def staff(self, email: str, *roles: Role) -> str:
         """Creates a staff account with these roles (bypassing the admin API) and signs it in."""
         from app.audit.service import Actor
-        from app.auth.service import _insert_staff
 
-        await _insert_staff(Actor.system(), email, "Cán bộ thử nghiệm", PASSWORD, list(roles))
-        return (await auth.sign_in(email, PASSWORD)).token
+        account_id = await auth.insert_staff_hashed(
+            Actor.system(), email, "Cán bộ thử nghiệm", password_hash(), list(roles)
+        )
+        return (await auth._issue_session(account_id)).token
 
     async def customer(self, email: str, kind: str = "CITIZEN", **extra: Any) -> str:
+        """Signs a customer up (the sign-up use case's own checks and inserts, without the API's round trip
+        and with the shared password's hash computed once); `extra` takes the API's camelCase fields."""
+        from app.auth.enums import CustomerKind
+
         fields = {
             "CITIZEN": {"citizenId": "038095000123"},
             "BUSINESS": {"taxCode": "0100109106", "organizationName": "Công ty ABC"},
         }
-        result = await self.gql(
-            SIGN_UP,
-            {"input": {"email": email, "password": PASSWORD, "fullName": "Nguyễn Văn A", "customerKind": kind,
-                       **fields.get(kind, {"organizationName": "Sở Y tế Thanh Hóa"}), **extra}},
-        )  # fmt: skip
-        payload = result.data["signUp"]
-        assert payload["errors"] == [], payload["errors"]
-        return payload["token"]
+        given = {**fields.get(kind, {"organizationName": "Sở Y tế Thanh Hóa"}), **extra}
+        values = {
+            "email": email,
+            "password": PASSWORD,
+            "full_name": "Nguyễn Văn A",
+            "customer_kind": CustomerKind[kind],
+        }
+        data = auth.SignUpData(**values | {_SNAKE.get(name, name): value for name, value in given.items()})
+        return (await auth.insert_customer(auth.checked_sign_up(data), password_hash())).token
+
+
+_SNAKE = {
+    "citizenId": "citizen_id",
+    "taxCode": "tax_code",
+    "organizationName": "organization_name",
+    "fullName": "full_name",
+}
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD's Argon2 hash, computed once per process: the people of a test are inserted with it."""
+    from app.auth import passwords
+
+    return passwords.hash_password(PASSWORD)
 
 
 SIGN_UP = """

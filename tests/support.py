@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -16,6 +17,7 @@ from app.auth.enums import Role
 from app.db import engine, is_sqlite
 
 PASSWORD = "mat-khau-rat-manh-2026"
+T = TypeVar("T")
 
 
 def _tables() -> list[Any]:
@@ -186,6 +188,39 @@ def _restore_sqlite(snapshot: Snapshot, names: list[str]) -> None:
             live.execute("ROLLBACK")
             raise
         live.execute("COMMIT")
+
+
+async def table_rows(tables: Iterable[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every row of these tables (default: every application table), in id order: equal before and after
+    a call that must change nothing. Read in one transaction, so on one connection (on SQLite a statement
+    outside a transaction opens a connection of its own)."""
+    from piccolo.engine.sqlite import TransactionType
+
+    classes = {t._meta.tablename: t for t in _tables()}
+    names = list(classes) if tables is None else list(tables)
+    kind = {"transaction_type": TransactionType.deferred} if is_sqlite() else {}
+    async with engine().transaction(**kind):  # type: ignore[call-arg]
+        return {name: await classes[name].select().order_by(classes[name]._meta.primary_key) for name in names}
+
+
+_worlds: dict[str, tuple[Any, Snapshot]] = {}
+
+
+async def shared_world(key: str, build: Callable[[], Awaitable[T]]) -> T:
+    """The data many tests start from, built once per process and restored from a snapshot after that.
+
+    The first call empties the database, awaits `build()` and saves the database and a copy of the value
+    under `key` (an identifier); later calls restore that database and return a fresh copy of the value.
+    `build` must depend on nothing that differs between the tests sharing it: freeze the clock at one
+    instant for all of them (tokens, "last used" times and dates are part of the snapshot)."""
+    if key in _worlds:
+        value, snapshot = _worlds[key]
+        await restore(snapshot)
+        return copy.deepcopy(value)
+    await empty_database()
+    value = await build()
+    _worlds[key] = (copy.deepcopy(value), await take_snapshot(f"world_{key}"))
+    return value
 
 
 _empty: list[Snapshot] = []

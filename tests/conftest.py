@@ -1,5 +1,5 @@
-"""Test set-up: a fresh database per run (SQLite file, or TEST_DATABASE_URL), migrated once,
-emptied before each test. Tests talk to the real app over ASGI."""
+"""Test set-up: a fresh database per run (SQLite file, or TEST_DATABASE_URL; one per pytest-xdist
+worker), migrated once, put back to a snapshot before each test. Tests talk to the real app over ASGI."""
 
 from __future__ import annotations
 
@@ -10,18 +10,67 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist on PostgreSQL: a database of the worker's own next to TEST_DATABASE_URL's,
+    created anew here and dropped when the worker finishes (`pytest_sessionfinish`)."""
+    import asyncio
+
+    import asyncpg
+
+    parsed = urlsplit(url)
+    name = f"{parsed.path.lstrip('/') or 'postgres'}_{worker}"
+    assert name.replace("_", "").isalnum(), name
+
+    async def create() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    _dropped_at_exit.append((url, name))
+    return urlunsplit(parsed._replace(path=f"/{name}"))
+
+
+_dropped_at_exit: list[tuple[str, str]] = []  # (a URL to connect with, the database to drop)
+_url = os.environ.get("TEST_DATABASE_URL")
+_worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1… in a pytest-xdist worker
 # On a RAM disk when there is one: a test database is thrown away, and each commit's fsync is not free.
+# (A folder per process: each pytest-xdist worker has its own SQLite file.)
 _tmp = tempfile.mkdtemp(prefix="ttcntt-test-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
-os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.sqlite"
+if _url and _worker:
+    _url = _worker_database(_url, _worker)
+os.environ["DATABASE_URL"] = _url or f"sqlite:///{_tmp}/test.sqlite"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from app.clock import now as _real_now  # noqa: E402
 from tests import support  # noqa: E402
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker drops the PostgreSQL database it created."""
+    import asyncio
+
+    import asyncpg
+
+    async def drop(url: str, name: str) -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    for url, name in _dropped_at_exit:
+        asyncio.run(drop(url, name))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import hypothesis
 import pytest
 
 
@@ -51,6 +52,11 @@ os.environ["DATABASE_URL"] = _url or f"sqlite:///{_tmp}/test.sqlite"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+# Property tests: HYPOTHESIS_PROFILE=ci (set by .ci/run) draws the same examples on every run, so a CI
+# failure is reproducible and a green run stays green; locally each run explores new examples.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 from app.clock import now as _real_now  # noqa: E402
 from tests import support  # noqa: E402

@@ -192,15 +192,20 @@ def _restore_sqlite(snapshot: Snapshot, names: list[str]) -> None:
 
 async def table_rows(tables: Iterable[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every row of these tables (default: every application table), in id order: equal before and after
-    a call that must change nothing. Read in one transaction, so on one connection (on SQLite a statement
-    outside a transaction opens a connection of its own)."""
-    from piccolo.engine.sqlite import TransactionType
-
+    a call that must change nothing. Read in one transaction, so on one connection."""
     classes = {t._meta.tablename: t for t in _tables()}
     names = list(classes) if tables is None else list(tables)
-    kind = {"transaction_type": TransactionType.deferred} if is_sqlite() else {}
-    async with engine().transaction(**kind):  # type: ignore[call-arg]
+    async with one_connection():
         return {name: await classes[name].select().order_by(classes[name]._meta.primary_key) for name in names}
+
+
+def one_connection() -> Any:
+    """`async with one_connection():` the reads inside share one connection and see one state (a read-only
+    transaction; on SQLite each statement outside a transaction would open a connection of its own)."""
+    from piccolo.engine.sqlite import TransactionType
+
+    kind = {"transaction_type": TransactionType.deferred} if is_sqlite() else {}
+    return engine().transaction(**kind)  # type: ignore[call-arg]
 
 
 _worlds: dict[str, tuple[Any, Snapshot]] = {}

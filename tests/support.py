@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from app import clock
 from app.auth import service as auth
 from app.auth.enums import Role
 from app.db import engine, is_sqlite
@@ -151,6 +152,7 @@ async def restore(snapshot: Snapshot) -> None:
     """Puts the database back as it was when `snapshot` was taken. Call it between requests, with no
     transaction open."""
     names = [t._meta.tablename for t in _tables()]
+    _restored_last[0] = snapshot.name
     if snapshot.path is not None:
         _restore_sqlite(snapshot, names)
         return
@@ -226,6 +228,42 @@ async def shared_world(key: str, build: Callable[[], Awaitable[T]]) -> T:
     value = await build()
     _worlds[key] = (copy.deepcopy(value), await take_snapshot(f"world_{key}"))
     return value
+
+
+_states: dict[str, tuple[tuple[Any, ...], Any, Snapshot]] = {}
+_restored_last: list[str] = [""]  # the name of the snapshot restored last
+_real_now = clock.now
+
+
+async def shared_state(key: str, build: Callable[[], Awaitable[T]]) -> T:
+    """Like `shared_world`, but on top of what the test has so far (e.g. the seeded catalog), for fixtures
+    such as "people of every role". The saved state is reused only when the database looks as it did
+    before the first build (the same snapshot restored last, the same number of rows in every table, the
+    clock frozen at the same instant or not at all); otherwise `build()` runs again."""
+    frozen = None if clock.now is _real_now else clock.now()
+    fingerprint = (_restored_last[0], await _row_counts(), frozen)
+    saved = _states.get(key)
+    if saved is not None and saved[0] == fingerprint:
+        await restore(saved[2])
+        return copy.deepcopy(saved[1])
+    value = await build()
+    if saved is None:
+        _states[key] = (fingerprint, copy.deepcopy(value), await take_snapshot(f"state_{key}"))
+    return value
+
+
+async def _row_counts() -> tuple[int, ...]:
+    names = [t._meta.tablename for t in _tables()]
+    query = " UNION ALL ".join(f"SELECT {i} AS i, COUNT(*) AS n FROM {_quoted(n)}" for i, n in enumerate(names))
+    if is_sqlite():
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(_sqlite_path(), timeout=30)) as live:
+            rows = live.execute(query).fetchall()
+    else:
+        async with _connection() as connection:
+            rows = [tuple(row) for row in await connection.fetch(query)]
+    return tuple(n for _, n in sorted(rows))
 
 
 _empty: list[Snapshot] = []

@@ -8,7 +8,7 @@ import functools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -71,11 +71,11 @@ async def take_snapshot(name: str) -> Snapshot:
         path = f"{_snapshots_dir[0]}/{name}.sqlite"
         with (
             contextlib.closing(sqlite3.connect(_sqlite_path())) as source,
-            contextlib.closing(sqlite3.connect(path)) as copy,
+            contextlib.closing(sqlite3.connect(path)) as saved,
         ):
-            source.backup(copy)
-            filled = {row[0] for row in copy.execute(_probe(names))}
-        return Snapshot(name, tables=tuple(n for n in names if n in filled), path=path)
+            source.backup(saved)
+            holding = {row[0] for row in saved.execute(_probe(names))}
+        return Snapshot(name, tables=tuple(n for n in names if n in holding), path=path)
     schema = _quoted(f"test_snapshot_{name}")
     async with _connection() as connection:
         filled = await _filled_tables(connection, names)
@@ -109,13 +109,17 @@ async def drop_snapshots() -> None:
 
 
 def _sqlite_path() -> str:
-    return str(engine().path)  # type: ignore[attr-defined]
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    return str(cast(SQLiteEngine, engine()).path)
 
 
 @contextlib.asynccontextmanager
 async def _connection() -> AsyncIterator[Any]:
     """PostgreSQL: one asyncpg connection of its own (several statements in one round trip)."""
-    connection = await engine().get_new_connection()  # type: ignore[attr-defined]
+    from piccolo.engine.postgres import PostgresEngine
+
+    connection = await cast(PostgresEngine, engine()).get_new_connection()
     try:
         yield connection
     finally:
@@ -207,7 +211,7 @@ def one_connection() -> Any:
     from piccolo.engine.sqlite import TransactionType
 
     kind = {"transaction_type": TransactionType.deferred} if is_sqlite() else {}
-    return engine().transaction(**kind)  # type: ignore[call-arg]
+    return engine().transaction(**kind)
 
 
 _worlds: dict[str, tuple[Any, Snapshot]] = {}

@@ -66,7 +66,7 @@ from tests import support  # noqa: E402
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """A pytest-xdist worker drops the PostgreSQL database it created."""
+    """A pytest-xdist worker drops the PostgreSQL database it created; every process its temporary folder."""
     import asyncio
 
     import asyncpg
@@ -80,6 +80,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     for url, name in _dropped_at_exit:
         asyncio.run(drop(url, name))
+    shutil.rmtree(_tmp, ignore_errors=True)  # also the xdist controller's, which runs no test
 
 
 @pytest.fixture(scope="session")

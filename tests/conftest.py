@@ -1,19 +1,55 @@
-"""Test set-up: a fresh database per run (SQLite file, or TEST_DATABASE_URL), migrated once,
-emptied before each test. Tests talk to the real app over ASGI."""
+"""Test set-up: a fresh database per run (SQLite file, or TEST_DATABASE_URL; one per pytest-xdist
+worker), migrated once, put back to a snapshot before each test. Tests talk to the real app over ASGI."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import hypothesis
 import pytest
 
-_tmp = tempfile.mkdtemp(prefix="ttcntt-test-")
-os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.sqlite"
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist on PostgreSQL: a database of the worker's own next to TEST_DATABASE_URL's,
+    created anew here and dropped when the worker finishes (`pytest_sessionfinish`)."""
+    import asyncio
+
+    import asyncpg
+
+    parsed = urlsplit(url)
+    name = f"{parsed.path.lstrip('/') or 'postgres'}_{worker}"
+    assert name.replace("_", "").isalnum(), name
+
+    async def create() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    _dropped_at_exit.append((url, name))
+    return urlunsplit(parsed._replace(path=f"/{name}"))
+
+
+_dropped_at_exit: list[tuple[str, str]] = []  # (a URL to connect with, the database to drop)
+_url = os.environ.get("TEST_DATABASE_URL")
+_worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1… in a pytest-xdist worker
+# On a RAM disk when there is one: a test database is thrown away, and each commit's fsync is not free.
+# (A folder per process: each pytest-xdist worker has its own SQLite file.)
+_tmp = tempfile.mkdtemp(prefix="ttcntt-test-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
+if _url and _worker:
+    _url = _worker_database(_url, _worker)
+os.environ["DATABASE_URL"] = _url or f"sqlite:///{_tmp}/test.sqlite"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -28,7 +64,34 @@ os.environ["JOB_BROKER"] = "memory"
 os.environ["MAX_CONCURRENT_REQUESTS"] = "1000"
 os.environ["MAX_QUEUED_REQUESTS"] = "1000"
 
+# Property tests: HYPOTHESIS_PROFILE=ci (set by .ci/run) draws the same examples on every run, so a CI
+# failure is reproducible and a green run stays green; locally each run explores new examples.
+# No per-example deadline in either: timing belongs in bench/, and on a busy machine a 200 ms deadline
+# failed pure tests at random (projects/test_pure.py took 357 ms once, 156 ms on the re-run).
+hypothesis.settings.register_profile("dev", deadline=None)
+hypothesis.settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+from app.clock import now as _real_now  # noqa: E402
 from tests import support  # noqa: E402
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker drops the PostgreSQL database it created; every process its temporary folder."""
+    import asyncio
+
+    import asyncpg
+
+    async def drop(url: str, name: str) -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    for url, name in _dropped_at_exit:
+        asyncio.run(drop(url, name))
+    shutil.rmtree(_tmp, ignore_errors=True)  # also the xdist controller's, which runs no test
 
 
 @pytest.fixture(scope="session")
@@ -44,12 +107,25 @@ def pytest_pycollect_makeitem(collector: Any, name: str, obj: Any) -> None:
         pytest.mark.anyio(obj)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The seeded catalog is set up before any other fixture of a test, so that it can be restored from
+    its snapshot (which needs an empty database) rather than seeded again (see `catalog`)."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is not None and "catalog" in names:
+            names.remove("catalog")
+            names.insert(0, "catalog")
+
+
 @pytest.fixture(scope="session")
 async def migrated() -> AsyncIterator[None]:
     from app.cli import migrate
 
     await migrate()
+    await support.remember_empty_database()  # each test starts from this copy (support.empty_database)
     yield
+    await support.drop_snapshots()
+    shutil.rmtree(_tmp, ignore_errors=True)
 
 
 @pytest.fixture
@@ -58,26 +134,66 @@ async def db(migrated: None) -> AsyncIterator[None]:
     yield
 
 
+# Settings that create_app() reads once, when it builds the app: a test that changes one gets an app of its own.
+APP_SHAPING = ("RESPONSE_CACHE", "REDIS_URL", "RESPONSE_CACHE_PREFIX", "PARTNER_DOCUMENTS")
+
+
+@functools.cache
+def _app_for(shape: tuple[str | None, ...]) -> Any:
+    from app.main import create_app
+
+    return create_app()
+
+
+def _app() -> Any:
+    """One application for the whole run (per shape, see APP_SHAPING): building it costs ~0.2 s. Its
+    in-process response cache is emptied for each test: a test restores the database from a snapshot
+    without the version bumps of the write paths, so an answer cached by an earlier test could match."""
+    from app.api.response_store import MemoryStore
+
+    app = _app_for(tuple(os.environ.get(name) for name in APP_SHAPING))
+    store = app.state.read_cache.store
+    if isinstance(store, MemoryStore):
+        store.entries.clear()
+        store.size = 0
+    return app
+
+
 @pytest.fixture
 async def client(db: None) -> AsyncIterator[support.Api]:
     import httpx
 
     from app.db import database_lifespan
-    from app.main import create_app
 
     # httpx over ASGI in the test's own event loop: Litestar's test client runs the app in a
     # thread with another loop, and an asyncpg pool cannot be shared across loops.
-    transport = httpx.ASGITransport(app=create_app())
+    transport = httpx.ASGITransport(app=_app())
     async with database_lifespan(), httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield support.Api(http)
 
 
+_seeded: dict[int, tuple[support.Snapshot, dict[str, int]]] = {}  # year -> the seeded database, its counts
+
+
 @pytest.fixture
 async def catalog(db: None) -> dict[str, int]:
-    """The seed as `make run` runs it (the catalog and the announced working calendar); the catalog's counts."""
+    """The seed as `make run` runs it (the catalog and the announced working calendar); the catalog's counts.
+
+    Seeded once per year of the clock and restored from a snapshot after that; with the clock frozen
+    before this fixture the seed runs again, since it stamps dates from the clock."""
+    from app import clock
     from app.cli import seed
 
-    return (await seed())["catalog"]
+    unfrozen = clock.now is _real_now
+    year = clock.local_today().year
+    if unfrozen and year in _seeded and await support.is_empty():
+        snapshot, counts = _seeded[year]
+        await support.restore(snapshot)
+        return dict(counts)
+    counts = (await seed())["catalog"]
+    if unfrozen:
+        _seeded[year] = (await support.take_snapshot(f"seeded_{year}"), dict(counts))
+    return counts
 
 
 @pytest.fixture

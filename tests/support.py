@@ -2,33 +2,299 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import functools
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 
+from app import clock
 from app.auth import service as auth
 from app.auth.enums import Role
 from app.db import engine, is_sqlite
 
 PASSWORD = "mat-khau-rat-manh-2026"
+T = TypeVar("T")
+
+
+def _tables() -> list[Any]:
+    """The application's tables (Piccolo's migration table aside), parents before children."""
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    return [t for t in sort_table_classes(Finder().get_table_classes()) if t is not Migration]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A saved state of the whole test database, put back with `restore()`.
+
+    The tables that held rows (or, on PostgreSQL, whose id sequence had moved) are copied aside: into a
+    file made with SQLite's backup API, or into a schema of their own on PostgreSQL. Restoring empties
+    only the tables written since and copies those rows back: cheaper than emptying ~40 tables, than
+    re-running a seed, or than re-creating the database from a template (which also drops the pools).
+    """
+
+    name: str
+    tables: tuple[str, ...] = ()
+    path: str | None = None  # SQLite
+    sequences: tuple[tuple[str, int], ...] = ()  # PostgreSQL: (sequence, last value)
+
+
+_snapshots_dir: list[str] = []
+
+
+def _probe(names: list[str], schema: str = "") -> str:
+    """One statement listing the tables that hold at least one row."""
+    return " UNION ALL ".join(f"SELECT '{n}' AS name WHERE EXISTS (SELECT 1 FROM {schema}{_quoted(n)})" for n in names)
+
+
+async def take_snapshot(name: str) -> Snapshot:
+    """Saves the database as it is now under `name` (an identifier; taking it again replaces it)."""
+    assert name.isidentifier(), name
+    names = [t._meta.tablename for t in _tables()]
+    if is_sqlite():
+        import sqlite3
+        import tempfile
+
+        if not _snapshots_dir:
+            _snapshots_dir.append(tempfile.mkdtemp(prefix="ttcntt-snapshots-", dir=fast_temporary_dir()))
+        path = f"{_snapshots_dir[0]}/{name}.sqlite"
+        with (
+            contextlib.closing(sqlite3.connect(_sqlite_path())) as source,
+            contextlib.closing(sqlite3.connect(path)) as saved,
+        ):
+            source.backup(saved)
+            holding = {row[0] for row in saved.execute(_probe(names))}
+        return Snapshot(name, tables=tuple(n for n in names if n in holding), path=path)
+    schema = _quoted(f"test_snapshot_{name}")
+    async with _connection() as connection:
+        filled = await _filled_tables(connection, names)
+        statements = [f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}"]
+        statements += [f"CREATE TABLE {schema}.{_quoted(n)} AS TABLE public.{_quoted(n)}" for n in filled]
+        await connection.execute(";".join(statements))
+        rows = await connection.fetch(
+            "SELECT schemaname || '.' || sequencename AS name, last_value FROM pg_sequences "
+            "WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        )
+    return Snapshot(name, tables=tuple(filled), sequences=tuple((r["name"], r["last_value"]) for r in rows))
+
+
+def fast_temporary_dir() -> str | None:
+    """Where test databases go: a RAM disk when there is one (no fsync cost per commit), else the default."""
+    return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+
+async def drop_snapshots() -> None:
+    """At the end of the run: the snapshots' files, or their schemas."""
+    import shutil
+
+    if is_sqlite():
+        for folder in _snapshots_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    async with _connection() as connection:
+        schemas = await connection.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test\\_snapshot\\_%'")
+        for row in schemas:
+            await connection.execute(f"DROP SCHEMA {_quoted(row['nspname'])} CASCADE")
+
+
+def _sqlite_path() -> str:
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    return str(cast(SQLiteEngine, engine()).path)
+
+
+@contextlib.asynccontextmanager
+async def _connection() -> AsyncIterator[Any]:
+    """PostgreSQL: one asyncpg connection of its own (several statements in one round trip)."""
+    from piccolo.engine.postgres import PostgresEngine
+
+    connection = await cast(PostgresEngine, engine()).get_new_connection()
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def _filled_tables(connection: Any, names: list[str]) -> list[str]:
+    """PostgreSQL: the tables holding rows, or whose id sequence moved (rows inserted then deleted)."""
+    used = {
+        row["name"]
+        for row in await connection.fetch(
+            "SELECT d.refobjid::regclass::text AS name FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
+            "JOIN pg_sequences s ON s.schemaname = 'public' AND s.sequencename = c.relname "
+            "WHERE c.relkind = 'S' AND d.deptype IN ('a', 'i') AND s.last_value IS NOT NULL"
+        )
+    }
+    filled = {row["name"] for row in await connection.fetch(_probe(names, "public."))}
+    return [n for n in names if n in filled or n in used or _quoted(n) in used]
+
+
+async def is_empty() -> bool:
+    """No row in any application table (and, on PostgreSQL, no id sequence moved)."""
+    names = [t._meta.tablename for t in _tables()]
+    if is_sqlite():
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(_sqlite_path(), timeout=30)) as live:
+            return not live.execute(_probe(names)).fetchall()
+    async with _connection() as connection:
+        return not await _filled_tables(connection, names)
+
+
+async def restore(snapshot: Snapshot) -> None:
+    """Puts the database back as it was when `snapshot` was taken. Call it between requests, with no
+    transaction open."""
+    names = [t._meta.tablename for t in _tables()]
+    _restored_last[0] = snapshot.name
+    if snapshot.path is not None:
+        _restore_sqlite(snapshot, names)
+        return
+    schema = _quoted(f"test_snapshot_{snapshot.name}")
+    async with _connection() as connection:
+        dirty = set(await _filled_tables(connection, names)) | set(snapshot.tables)
+        statements = []
+        if dirty:
+            statements.append(f"TRUNCATE {', '.join(_quoted(n) for n in names if n in dirty)} RESTART IDENTITY CASCADE")
+        statements += [
+            f"INSERT INTO public.{_quoted(n)} SELECT * FROM {schema}.{_quoted(n)}" for n in snapshot.tables
+        ]  # parents first (_tables' order): the foreign keys are checked row by row
+        statements += [f"SELECT setval('{name}', {value})" for name, value in snapshot.sequences]
+        if statements:
+            await connection.execute(";".join(statements))
+
+
+def _restore_sqlite(snapshot: Snapshot, names: list[str]) -> None:
+    """One short synchronous transaction on a connection of its own (foreign keys are off on a bare
+    sqlite3 connection, so the order of the copies does not matter). Ids: SQLite reuses max(id) + 1
+    (no AUTOINCREMENT), so emptying a table is enough to start its ids from where the snapshot did."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(_sqlite_path(), timeout=30, isolation_level=None)) as live:
+        if snapshot.tables:
+            live.execute("ATTACH DATABASE ? AS snapshot", (snapshot.path,))
+        live.execute("BEGIN IMMEDIATE")
+        try:
+            dirty = {row[0] for row in live.execute(_probe(names))} | set(snapshot.tables)
+            for name in (n for n in names if n in dirty):
+                live.execute(f"DELETE FROM main.{_quoted(name)}")
+            for name in snapshot.tables:
+                live.execute(f"INSERT INTO main.{_quoted(name)} SELECT * FROM snapshot.{_quoted(name)}")
+        except BaseException:
+            live.execute("ROLLBACK")
+            raise
+        live.execute("COMMIT")
+
+
+async def table_rows(tables: Iterable[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every row of these tables (default: every application table), in id order: equal before and after
+    a call that must change nothing. Read in one transaction, so on one connection."""
+    classes = {t._meta.tablename: t for t in _tables()}
+    names = list(classes) if tables is None else list(tables)
+    async with one_connection():
+        return {name: await classes[name].select().order_by(classes[name]._meta.primary_key) for name in names}
+
+
+def one_connection() -> Any:
+    """`async with one_connection():` the reads inside share one connection and see one state (a read-only
+    transaction; on SQLite each statement outside a transaction would open a connection of its own)."""
+    from piccolo.engine.sqlite import TransactionType
+
+    kind = {"transaction_type": TransactionType.deferred} if is_sqlite() else {}
+    return engine().transaction(**kind)
+
+
+_worlds: dict[str, tuple[Any, Snapshot]] = {}
+
+
+async def shared_world(key: str, build: Callable[[], Awaitable[T]]) -> T:
+    """The data many tests start from, built once per process and restored from a snapshot after that.
+
+    The first call empties the database, awaits `build()` and saves the database and a copy of the value
+    under `key` (an identifier); later calls restore that database and return a fresh copy of the value.
+    `build` must depend on nothing that differs between the tests sharing it: freeze the clock at one
+    instant for all of them (tokens, "last used" times and dates are part of the snapshot)."""
+    if key in _worlds:
+        value, snapshot = _worlds[key]
+        await restore(snapshot)
+        return copy.deepcopy(value)
+    await empty_database()
+    value = await build()
+    _worlds[key] = (copy.deepcopy(value), await take_snapshot(f"world_{key}"))
+    return value
+
+
+_states: dict[str, tuple[tuple[Any, ...], Any, Snapshot]] = {}
+_restored_last: list[str] = [""]  # the name of the snapshot restored last
+_real_now = clock.now
+
+
+async def shared_state(key: str, build: Callable[[], Awaitable[T]]) -> T:
+    """Like `shared_world`, but on top of what the test has so far (e.g. the seeded catalog), for fixtures
+    such as "people of every role". The saved state is reused only when the database looks as it did
+    before the first build (the same snapshot restored last, the same number of rows in every table, the
+    clock frozen at the same instant or not at all); otherwise `build()` runs again."""
+    frozen = None if clock.now is _real_now else clock.now()
+    fingerprint = (_restored_last[0], await _row_counts(), frozen)
+    saved = _states.get(key)
+    if saved is not None and saved[0] == fingerprint:
+        await restore(saved[2])
+        return copy.deepcopy(saved[1])
+    value = await build()
+    if saved is None:
+        _states[key] = (fingerprint, copy.deepcopy(value), await take_snapshot(f"state_{key}"))
+    return value
+
+
+async def _row_counts() -> tuple[int, ...]:
+    names = [t._meta.tablename for t in _tables()]
+    query = " UNION ALL ".join(f"SELECT {i} AS i, COUNT(*) AS n FROM {_quoted(n)}" for i, n in enumerate(names))
+    if is_sqlite():
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(_sqlite_path(), timeout=30)) as live:
+            rows = live.execute(query).fetchall()
+    else:
+        async with _connection() as connection:
+            rows = [tuple(row) for row in await connection.fetch(query)]
+    return tuple(n for _, n in sorted(rows))
+
+
+_empty: list[Snapshot] = []
 
 
 async def empty_database() -> None:
-    from piccolo.apps.migrations.tables import Migration
-    from piccolo.conf.apps import Finder
-
-    tables = [t for t in Finder().get_table_classes() if t is not Migration]
-    names = [t._meta.tablename for t in tables]
+    """Every application table empty, ids from 1 again: restores the snapshot taken after migrating
+    (tests/conftest.py), or deletes every row when there is none."""
+    if _empty:
+        await restore(_empty[0])
+        return
+    names = [t._meta.tablename for t in _tables()]
     if is_sqlite():
         async with engine().transaction():
             await engine().run_ddl("PRAGMA defer_foreign_keys = ON")
             for name in names:
                 await engine().run_ddl(f'DELETE FROM "{name}"')
     else:
-        await engine().run_ddl(
-            f"TRUNCATE {', '.join(f'{n!r}'.replace(chr(39), chr(34)) for n in names)} RESTART IDENTITY CASCADE"
-        )
+        await engine().run_ddl(f"TRUNCATE {', '.join(_quoted(n) for n in names)} RESTART IDENTITY CASCADE")
+
+
+async def remember_empty_database() -> None:
+    """Called once the database is migrated: empties every table (a reused database may hold rows of an
+    earlier run) and saves that, which later `empty_database()` calls restore."""
+    _empty.clear()
+    await empty_database()
+    _empty.append(await take_snapshot("empty"))
 
 
 @dataclass
@@ -70,24 +336,46 @@ class Api:
     async def staff(self, email: str, *roles: Role) -> str:
         """Creates a staff account with these roles (bypassing the admin API) and signs it in."""
         from app.audit.service import Actor
-        from app.auth.service import _insert_staff
 
-        await _insert_staff(Actor.system(), email, "Cán bộ thử nghiệm", PASSWORD, list(roles))
-        return (await auth.sign_in(email, PASSWORD)).token
+        account_id = await auth.insert_staff_hashed(
+            Actor.system(), email, "Cán bộ thử nghiệm", password_hash(), list(roles)
+        )
+        return (await auth._issue_session(account_id)).token
 
     async def customer(self, email: str, kind: str = "CITIZEN", **extra: Any) -> str:
+        """Signs a customer up (the sign-up use case's own checks and inserts, without the API's round trip
+        and with the shared password's hash computed once); `extra` takes the API's camelCase fields."""
+        from app.auth.enums import CustomerKind
+
         fields = {
             "CITIZEN": {"citizenId": "038095000123"},
             "BUSINESS": {"taxCode": "0100109106", "organizationName": "Công ty ABC"},
         }
-        result = await self.gql(
-            SIGN_UP,
-            {"input": {"email": email, "password": PASSWORD, "fullName": "Nguyễn Văn A", "customerKind": kind,
-                       **fields.get(kind, {"organizationName": "Sở Y tế Thanh Hóa"}), **extra}},
-        )  # fmt: skip
-        payload = result.data["signUp"]
-        assert payload["errors"] == [], payload["errors"]
-        return payload["token"]
+        given = {**fields.get(kind, {"organizationName": "Sở Y tế Thanh Hóa"}), **extra}
+        values = {
+            "email": email,
+            "password": PASSWORD,
+            "full_name": "Nguyễn Văn A",
+            "customer_kind": CustomerKind[kind],
+        }
+        data = auth.SignUpData(**values | {_SNAKE.get(name, name): value for name, value in given.items()})
+        return (await auth.insert_customer(auth.checked_sign_up(data), password_hash())).token
+
+
+_SNAKE = {
+    "citizenId": "citizen_id",
+    "taxCode": "tax_code",
+    "organizationName": "organization_name",
+    "fullName": "full_name",
+}
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD's Argon2 hash, computed once per process: the people of a test are inserted with it."""
+    from app.auth import passwords
+
+    return passwords.hash_password_blocking(PASSWORD)
 
 
 SIGN_UP = """

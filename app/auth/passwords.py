@@ -54,6 +54,11 @@ def _verify_now(password: str, password_hash: str) -> bool:
     return _hasher().verify(password, password_hash)
 
 
+def hash_password_blocking(password: str) -> str:
+    """For the test set-up and scripts that run no event loop worth protecting."""
+    return _hash_now(password)
+
+
 async def hash_password(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(_pool(), _hash_now, password)
 

@@ -79,6 +79,13 @@ def _customer_fields(data: SignUpData, c: Checker) -> dict[str, Any]:
 
 
 async def sign_up(data: SignUpData) -> IssuedSession:
+    values = checked_sign_up(data)
+    password_hash = await passwords.hash_password(data.password)  # slow: outside the transaction
+    return await insert_customer(values, password_hash)
+
+
+def checked_sign_up(data: SignUpData) -> dict[str, Any]:
+    """The account row of a sign-up (its password hash aside), or ValidationFailed with every problem."""
     c = Checker()
     email = c.check(normalize_email, data.email)
     c.check(check_password, data.password)
@@ -86,21 +93,22 @@ async def sign_up(data: SignUpData) -> IssuedSession:
     phone = c.check(normalize_phone, data.phone)
     extra = _customer_fields(data, c)
     c.done()
-    password_hash = await passwords.hash_password(data.password)  # slow: outside the transaction
+    return {
+        "email": email,
+        "full_name": full_name,
+        "phone": phone,
+        "kind": AccountKind.CUSTOMER.value,
+        "customer_kind": data.customer_kind.value,
+        **extra,
+    }
+
+
+async def insert_customer(values: dict[str, Any], password_hash: str) -> IssuedSession:
+    """Second half of sign_up, split off so tests can give a hash computed once (Argon2 is slow)."""
     async with transaction():
-        if await repository.email_exists(email):
+        if await repository.email_exists(values["email"]):
             raise _email_taken()
-        account_id = await repository.insert_account(
-            {
-                "email": email,
-                "password_hash": password_hash,
-                "full_name": full_name,
-                "phone": phone,
-                "kind": AccountKind.CUSTOMER.value,
-                "customer_kind": data.customer_kind.value,
-                **extra,
-            }
-        )
+        account_id = await repository.insert_account({**values, "password_hash": password_hash})
         if account_id is None:
             raise _email_taken()
         return await _issue_session(account_id)
@@ -211,7 +219,11 @@ async def create_staff_account(
 
 
 async def _insert_staff(actor: Actor, email: str, full_name: str, password: str, roles: list[Role]) -> int:
-    password_hash = await passwords.hash_password(password)
+    return await insert_staff_hashed(actor, email, full_name, await passwords.hash_password(password), roles)
+
+
+async def insert_staff_hashed(actor: Actor, email: str, full_name: str, password_hash: str, roles: list[Role]) -> int:
+    """A staff account from clean inputs and a computed hash (tests reuse one hash: Argon2 is slow)."""
     async with transaction():
         if await repository.email_exists(email):
             raise _email_taken()

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.audit.tables import AuditEvent
 from app.auth.tables import Account, AccountRole, ApiKey, AuthSession
-from tests.support import PASSWORD, Api, Result
+from tests.support import PASSWORD, Api, Result, table_rows
 
 ERRORS = "errors { field code message messageVi messageEn }"
 ACCOUNT_FIELDS = "id email fullName phone kind customerKind citizenId taxCode organizationName roles"
@@ -183,15 +183,7 @@ async def snapshot() -> dict[str, list[dict[str, Any]]]:
     (Using a partner key records its last use, at most once a minute: tests that compare snapshots
     around a key's use freeze the time and use the key once beforehand.)
     """
-    from piccolo.apps.migrations.tables import Migration
-    from piccolo.conf.apps import Finder
-
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for table in Finder().get_table_classes():
-        if table is Migration:
-            continue
-        rows[table._meta.tablename] = await table.select().order_by(table._meta.primary_key)
-    return rows
+    return await table_rows()
 
 
 async def counts() -> dict[str, int]:

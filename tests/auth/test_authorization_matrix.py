@@ -25,7 +25,7 @@ from catalog.tables import Category, Department, Service
 from projects.tables import Milestone, Project
 from tests.auth.helpers import AUDIT_EVENTS, account_id, create_key, snapshot, top_level_refusal
 from tests.requests.helpers import guest_link
-from tests.support import PASSWORD, Api, empty_database
+from tests.support import PASSWORD, Api, shared_world
 
 A = None  # allowed
 U = "UNAUTHENTICATED"
@@ -257,11 +257,22 @@ DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+_INSTANT: list[datetime] = []
+
+
 @pytest.fixture
 def frozen(frozen_now: Any) -> None:
     """The clock stands still: a partner key's use is recorded once (at most once a minute), so the
-    snapshots around a call compare every column of every table."""
-    frozen_now(datetime.now(UTC))
+    snapshots around a call compare every column of every table. It stands at the same instant in every
+    test of the run, so that the world built once (`world`) is the same as one built anew."""
+    if not _INSTANT:
+        _INSTANT.append(datetime.now(UTC))
+    frozen_now(_INSTANT[0])
+
+
+async def shared(client: Api) -> World:
+    """`build_world`, run once per process and restored from its snapshot after (call with the clock frozen)."""
+    return await shared_world("authorization_matrix", lambda: build_world(client))
 
 
 @dataclass
@@ -560,7 +571,7 @@ INDEPENDENT = {"signUp", "signIn", "signOut", "submitServiceRequest"}
 @pytest.mark.parametrize("name", list(MATRIX))
 async def test_authorization_matrix(client: Api, frozen: None, name: str) -> None:
     # given the world
-    world = await build_world(client)
+    world = await shared(client)
     outcomes = dict(zip(CALLERS, MATRIX[name], strict=True))
     problems: list[str] = []
     # when each refused caller tries: a refusal changes nothing, so they all share the world
@@ -569,8 +580,7 @@ async def test_authorization_matrix(client: Api, frozen: None, name: str) -> Non
     # when each allowed caller tries
     for turn, caller in enumerate(c for c, outcome in outcomes.items() if outcome is None):
         if turn and name not in INDEPENDENT:
-            await empty_database()
-            world = await build_world(client)
+            world = await shared(client)  # the world as built, restored from its snapshot
         problems += await check_call(client, world, name, caller)
     # then every outcome is the matrix's
     assert problems == [], "\n".join(problems)
@@ -697,7 +707,7 @@ def refusal_code(caller: str) -> str:
 
 async def test_role_queries(client: Api, frozen: None) -> None:
     # given the world, in which every kind of entity has audit events
-    world = await build_world(client)
+    world = await shared(client)
     before = await snapshot()
     assert {e["entity_type"] for e in before["audit_event"]} == {t for t in AUDIT_READERS if t} - {"category"}
     for caller in CALLERS:
@@ -727,7 +737,7 @@ async def test_role_queries(client: Api, frozen: None) -> None:
 
 
 async def test_me_is_the_caller(client: Api, frozen: None) -> None:
-    world = await build_world(client)
+    world = await shared(client)
     for caller in CALLERS:
         me = (await client.gql("{ me { email kind roles } }", headers=world.headers[caller])).data["me"]
         if caller in ("anonymous", "partner_key"):

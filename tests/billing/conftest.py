@@ -14,14 +14,16 @@ import pytest
 from app.auth.enums import Role
 from tests.billing.helpers import Billing
 from tests.requests.helpers import make_people
-from tests.support import Api
+from tests.support import Api, shared_state
 
 
 @pytest.fixture
 async def billing(client: Api, catalog: dict[str, int]) -> Billing:
-    people = await make_people(client)
-    finance = await client.staff("ke.toan@ttcntt.vn", Role.FINANCE)
-    return Billing(people, finance)
+    async def build() -> Billing:
+        people = await make_people(client)
+        return Billing(people, await client.staff("ke.toan@ttcntt.vn", Role.FINANCE))
+
+    return await shared_state("billing_people", build)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.tables import Service
-from tests.support import Api, Result
+from tests.support import Api, Result, one_connection
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "catalog" / "data" / "catalog.json"
 MANAGER_EMAIL = "bien.tap@ttcntt.thanhhoa.gov.vn"
@@ -251,7 +251,8 @@ TABLES = ("service", "service_channel", "plan", "plan_price", "audit_event")
 
 async def snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row of the catalog tables and the audit log, to prove a refusal changed nothing."""
-    return {table: await Service.raw(f"SELECT * FROM {table} ORDER BY id") for table in TABLES}
+    async with one_connection():
+        return {table: await Service.raw(f"SELECT * FROM {table} ORDER BY id") for table in TABLES}
 
 
 async def row_counts() -> dict[str, int]:

@@ -13,7 +13,7 @@ from catalog.tables import Category, Service
 from tests.auth.helpers import create_key
 from tests.catalog import helpers as h
 from tests.catalog.helpers import ERRORS, MANAGER_EMAIL
-from tests.support import Api
+from tests.support import Api, one_connection
 
 NODE = "code slug name description position names { vi en } parent { code }"
 
@@ -59,7 +59,8 @@ STRUCTURE_TABLES = ("category", "department", "service", "audit_event")
 
 async def snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row of the tables a structure edit could touch, the audit log included."""
-    return {table: await Service.raw(f"SELECT * FROM {table} ORDER BY id") for table in STRUCTURE_TABLES}
+    async with one_connection():
+        return {table: await Service.raw(f"SELECT * FROM {table} ORDER BY id") for table in STRUCTURE_TABLES}
 
 
 def result_of(result: Any, name: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from app.auth.enums import Role
 from app.tables import HistoryEvent, NumberSequence, OutboxMessage, RateCounter
 from catalog.requests.tables import GuestLink, RequestDocument, ServiceRequest
-from tests.support import Api, Result
+from tests.support import Api, Result, one_connection
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -175,10 +175,11 @@ async def make_people(client: Api) -> People:
 
 async def snapshot() -> dict[str, Any]:
     """Every row of the request tables: compare before/after a refusal."""
-    return {
-        table._meta.tablename: await table.select().order_by(table.id)
-        for table in (ServiceRequest, HistoryEvent, RequestDocument, OutboxMessage, GuestLink, NumberSequence)
-    }
+    async with one_connection():
+        return {
+            table._meta.tablename: await table.select().order_by(table.id)
+            for table in (ServiceRequest, HistoryEvent, RequestDocument, OutboxMessage, GuestLink, NumberSequence)
+        }
 
 
 async def attempts() -> int:

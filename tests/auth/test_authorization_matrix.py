@@ -188,8 +188,11 @@ WRITES: dict[str, set[str]] = {
     "setWorkingDayOverride": {"working_day_override"},
     "removeWorkingDayOverride": {"working_day_override"},
 }
-# What differs when the caller is a guest: a guest's receipt carries a secret link.
-WRITES_AS_GUEST: dict[str, set[str]] = {"submitServiceRequest": WRITES["submitServiceRequest"] | {"guest_link"}}
+# What differs when the caller is a guest: a guest's receipt carries a secret link, and a guest's
+# submission is counted against the guest limits (app.limits).
+WRITES_AS_GUEST: dict[str, set[str]] = {
+    "submitServiceRequest": WRITES["submitServiceRequest"] | {"guest_link", "rate_counter"}
+}
 
 STAFF = {
     "operator": ("van.hanh@ttcntt.vn", Role.OPERATOR),

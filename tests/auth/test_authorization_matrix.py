@@ -196,8 +196,11 @@ PUBLIC_READ_TABLES = {
 WRITES = {
     name: tables | ({"app_cache_version"} if tables & PUBLIC_READ_TABLES else set()) for name, tables in WRITES.items()
 }
-# What differs when the caller is a guest: a guest's receipt carries a secret link.
-WRITES_AS_GUEST: dict[str, set[str]] = {"submitServiceRequest": WRITES["submitServiceRequest"] | {"guest_link"}}
+# What differs when the caller is a guest: a guest's receipt carries a secret link, and a guest's
+# submission is counted against the guest limits (app.limits).
+WRITES_AS_GUEST: dict[str, set[str]] = {
+    "submitServiceRequest": WRITES["submitServiceRequest"] | {"guest_link", "rate_counter"}
+}
 
 STAFF = {
     "operator": ("van.hanh@ttcntt.vn", Role.OPERATOR),

@@ -139,7 +139,7 @@ async def update_milestone(
 ) -> dict[str, Any]:
     milestone, project = await _milestone_and_project(milestone_ref)
     milestone_id = milestone["id"]
-    await require_editor(principal, project)
+    await require_editor(principal, project, not_found(MILESTONE, "id"))
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
     values = clean_milestone_fields(data, creating=False, current=milestone)
@@ -196,7 +196,7 @@ async def move_milestone(
 ) -> dict[str, Any]:
     milestone, project = await _milestone_and_project(milestone_ref)
     milestone_id = milestone["id"]
-    await require_editor(principal, project)
+    await require_editor(principal, project, not_found(MILESTONE, "id"))
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
     documents = clean_evidence(evidence or [])

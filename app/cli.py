@@ -160,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         import uvicorn
 
-        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port)
+        # No `server: uvicorn` banner: it tells a scanner which server's bugs to try.
+        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, server_header=False)
     return 0
 
 

@@ -145,10 +145,10 @@ def refused_with(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body["errors"]]
 
 
-async def test_production_keeps_introspection_for_staff(app_client: AppClient, client: Api) -> None:
-    operator = await client.staff("vanhanh@ttcntt.vn", Role.OPERATOR)
-    customer = await client.customer("khach@example.vn")
+async def test_production_keeps_introspection_for_staff(app_client: AppClient) -> None:
     async with app_client(APP_ENV="production") as http:
+        operator = await Api(http).staff("vanhanh@ttcntt.vn", Role.OPERATOR)
+        customer = await Api(http).customer("khach@example.vn")
         assert refused_with(await ask(http, SCHEMA)) == ["INTROSPECTION_DISABLED"]
         assert refused_with(await ask(http, TYPE_IN_FRAGMENT)) == ["INTROSPECTION_DISABLED"]
         assert refused_with(await ask(http, SCHEMA, customer)) == ["INTROSPECTION_DISABLED"]
@@ -156,9 +156,9 @@ async def test_production_keeps_introspection_for_staff(app_client: AppClient, c
         assert (await ask(http, SCHEMA, operator)) == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
-async def test_introspection_off_refuses_staff_too(app_client: AppClient, client: Api) -> None:
-    admin = await client.staff("admin@ttcntt.vn", Role.ADMIN)
+async def test_introspection_off_refuses_staff_too(app_client: AppClient) -> None:
     async with app_client(INTROSPECTION="off") as http:
+        admin = await Api(http).staff("admin@ttcntt.vn", Role.ADMIN)
         body = await ask(http, SCHEMA, admin)
         assert refused_with(body) == ["INTROSPECTION_DISABLED"]
         assert body["errors"][0]["extensions"]["messageEn"] == (

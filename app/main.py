@@ -11,11 +11,13 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import logs
 from app.api import graphiql
 from app.api.endpoint import graphql_controller
+from app.api.http_errors import http_error
 from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
 from app.documents.http import ROUTES as DOCUMENT_ROUTES
@@ -110,7 +112,7 @@ def create_app() -> Litestar:
         # Files plus `operations` and `map`: more parts than that is refused before they are parsed.
         multipart_form_part_limit=settings.max_upload_files + 2,
         lifespan=[lifespan],
-        exception_handlers={500: _internal_error},
+        exception_handlers={HTTPException: http_error, 500: _internal_error},
         debug=False,
         logging_config=None,  # our JSON logging (app.logs), not Litestar's default handlers
     )

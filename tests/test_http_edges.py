@@ -155,3 +155,32 @@ async def test_more_files_than_the_setting_allows_is_a_400(two_files_app: httpx.
     many = {str(i): pdf for i in range(40)}
     response = await two_files_app.post("/graphql", data={"operations": operations, "map": mapping}, files=many)
     assert refusal(response) == (400, "TOO_MANY_FILES", "map")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/no/such/route", 404, "NOT_FOUND"),
+        ("GET", "/projects/X/evidence/abc", 404, "NOT_FOUND"),  # a path parameter that is not a number
+        ("PUT", "/health", 405, "METHOD_NOT_ALLOWED"),
+    ],
+)
+async def test_litestars_own_refusals_take_the_http_routes_shape(
+    client: Api, method: str, path: str, status: int, code: str
+) -> None:
+    response = await client.http.request(method, path, headers={"accept-language": "en"})
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert (error["code"], error["message"]) == (code, error["messageEn"])
+    assert set(error) == {"code", "message", "messageVi", "messageEn"}
+
+
+async def test_a_body_over_litestars_limit_is_a_413_in_the_graphql_shape(client: Api) -> None:
+    # (refused before the request-id middleware runs: no request id here)
+    response = await client.http.post("/graphql", content=b" " * (10 * 1024 * 1024 + 1), headers=JSON)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
+    response = await client.http.request("DELETE", "/graphql")
+    assert response.status_code == 405
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    assert "POST" in response.headers["allow"]

@@ -48,6 +48,7 @@ bench: seed  ## benchmarks (see bench/README.md)
 	$(BIN)/python bench/catalog_query.py
 	$(BIN)/python bench/portfolio_query.py
 	$(BIN)/python bench/attacks.py
+	$(BIN)/python bench/sign_ins.py
 
 documents-preview: setup  ## the contract, appendix and minutes from sample data: var/preview/*.docx, .pdf, .png
 	@missing=""; for tool in soffice pdftoppm pdftotext pdfinfo; do \

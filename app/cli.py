@@ -7,6 +7,8 @@ python -m app.cli serve [--host 127.0.0.1] [--port 8000]
 python -m app.cli mark-overdue          (late requests, expired quotes, overdue invoices; daily cron)
 python -m app.cli send-notifications    (retry pending/failed e-mails and domain events)
 python -m app.cli documents-preview [--out var/preview]   (the three documents from sample data: docx, PDF, PNG)
+python -m app.cli export-invoices --format csv|xlsx|xml --from 2026-01-01 --to 2026-01-31 --out f.csv
+                                        (finance export; progress bar on a terminal; exit 1 when it fails)
 """
 
 from __future__ import annotations
@@ -128,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("send-notifications", help="retry pending and failed outbox messages")
     preview = commands.add_parser("documents-preview", help="render the three documents from sample data")
     preview.add_argument("--out", default="var/preview")
+    from billing.exports import command as export_command
+
+    export_command.add_arguments(commands.add_parser("export-invoices", help="invoices of a period to a file"))
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -157,11 +162,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"LibreOffice or poppler missing ({', '.join(missing_tools())}): only .docx made; "
                   f"install them with: sudo {INSTALL}", file=sys.stderr)  # fmt: skip
             return 1
+    elif args.command == "export-invoices":
+        return asyncio.run(export_command.run(args))
     elif args.command == "serve":
         import uvicorn
 
-        # No `server: uvicorn` banner: it tells a scanner which server's bugs to try.
-        uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, server_header=False)
+        # uvicorn's own X-Forwarded-For handling trusts 127.0.0.1 by default; the app decides instead,
+        # from TRUSTED_PROXIES (app/clients.py), so a forged header cannot dodge address limits. And no
+        # `server: uvicorn` banner: it tells a scanner which server's bugs to try.
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            proxy_headers=False,
+            server_header=False,
+        )
     return 0
 
 

@@ -71,6 +71,12 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     # Argon2id memory cost; tests lower it to stay fast, production keeps the OWASP default.
     argon2_memory_kib: int = 65536
+    # Hashes run in worker threads, at most this many at once (each takes ARGON2_MEMORY_KIB and a core),
+    # so sign-ins never block the event loop (app/auth/passwords.py).
+    password_hash_workers: int = 2
+    # Proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated); none by default:
+    # the client address is then the TCP peer (app/clients.py).
+    trusted_proxies: tuple[str, ...] = ()
     # OCDS: the registered ocid prefix and the publisher's name in release packages.
     ocds_prefix: str = "ocds-ttcntt-th"
     ocds_publisher: str = "Trung tâm Công nghệ thông tin và Truyền thông tỉnh Thanh Hóa"
@@ -85,6 +91,11 @@ class Settings:
     receipt_prefix: str = "TTCNTT"
     tracking_max_failures: int = 5  # failed public lookups per code or client within the window
     tracking_window_minutes: int = 15
+    # Guest (anonymous) submissions per client address and per contact e-mail within the window, so the
+    # desk cannot be flooded nor made to mail any address at will (app/limits.py counts them).
+    guest_submissions_per_client: int = 20
+    guest_submissions_per_email: int = 5
+    guest_submission_window_minutes: int = 60
     overdue_extension_days: int = 2  # working days added to the promise of an overdue request
     guest_link_days: int = 30  # a guest's secret link (cancel, answer a supplement request) lasts this long
     guest_link_url: str = ""  # the page guests open with ?token=…; empty: PUBLIC_BASE_URL/guest
@@ -123,6 +134,10 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = "no-reply@ttcntt.thanhhoa.gov.vn"
+    # Finance exports: rows read per keyset page; the longest period an XLSX may cover (a sheet holds
+    # 1,048,576 rows; longer sheets continue on a second sheet, but a spreadsheet of years is a mistake).
+    export_batch_size: int = 5000
+    export_xlsx_max_days: int = 366
 
     @property
     def is_postgres(self) -> bool:
@@ -157,6 +172,8 @@ def get_settings() -> Settings:
         graphql_cost_staff=_int("GRAPHQL_COST_STAFF", defaults.graphql_cost_staff),
         public_base_url=env.get("PUBLIC_BASE_URL", defaults.public_base_url),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib),
+        password_hash_workers=max(1, _int("PASSWORD_HASH_WORKERS", defaults.password_hash_workers)),
+        trusted_proxies=tuple(p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
         ocds_prefix=env.get("OCDS_PREFIX") or defaults.ocds_prefix,
         ocds_publisher=env.get("OCDS_PUBLISHER") or defaults.ocds_publisher,
         upload_dir=Path(env["UPLOAD_DIR"]) if env.get("UPLOAD_DIR") else defaults.upload_dir,
@@ -169,6 +186,11 @@ def get_settings() -> Settings:
         receipt_prefix=env.get("RECEIPT_PREFIX") or defaults.receipt_prefix,
         tracking_max_failures=_int("TRACKING_MAX_FAILURES", defaults.tracking_max_failures),
         tracking_window_minutes=_int("TRACKING_WINDOW_MINUTES", defaults.tracking_window_minutes),
+        guest_submissions_per_client=_int("GUEST_SUBMISSIONS_PER_CLIENT", defaults.guest_submissions_per_client),
+        guest_submissions_per_email=_int("GUEST_SUBMISSIONS_PER_EMAIL", defaults.guest_submissions_per_email),
+        guest_submission_window_minutes=_int(
+            "GUEST_SUBMISSION_WINDOW_MINUTES", defaults.guest_submission_window_minutes
+        ),
         overdue_extension_days=_int("OVERDUE_EXTENSION_DAYS", defaults.overdue_extension_days),
         guest_link_days=_int("GUEST_LINK_DAYS", defaults.guest_link_days),
         guest_link_url=env.get("GUEST_LINK_URL", defaults.guest_link_url),
@@ -203,6 +225,8 @@ def get_settings() -> Settings:
         smtp_user=env.get("SMTP_USER", defaults.smtp_user),
         smtp_password=env.get("SMTP_PASSWORD", defaults.smtp_password),
         smtp_sender=env.get("SMTP_SENDER") or defaults.smtp_sender,
+        export_batch_size=_int("EXPORT_BATCH_SIZE", defaults.export_batch_size),
+        export_xlsx_max_days=_int("EXPORT_XLSX_MAX_DAYS", defaults.export_xlsx_max_days),
     )
 
 

@@ -8,7 +8,7 @@ Every expected failure is a DomainError. The API turns it into a `UserError`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class ErrorDetail:
     message_vi: str
     message_en: str
     field: str | None = None
+    retry_after: int | None = None  # seconds, on RATE_LIMITED-like refusals: when trying again may work
 
 
 class DomainError(Exception):
@@ -154,13 +155,17 @@ def code_taken(noun: Noun, field: str = "code") -> Conflict:
     )
 
 
-def rate_limited(field: str | None = None) -> RateLimited:
-    return RateLimited(
+def rate_limited(field: str | None = None, retry_after: int | None = None) -> RateLimited:
+    """`retry_after`: seconds until the window that refused ends (clients show it, or wait that long)."""
+    error = RateLimited(
         "RATE_LIMITED",
         "Bạn đã thử quá nhiều lần; hãy thử lại sau.",
         "Too many attempts; try again later.",
         field,
     )
+    if retry_after is not None:
+        error.details = [replace(error.details[0], retry_after=max(1, retry_after))]
+    return error
 
 
 def prefixed(error: DomainError, prefix: str) -> list[ErrorDetail]:

@@ -14,7 +14,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import logs
+from app import clients, logs
 from app.api import graphiql
 from app.api.endpoint import graphql_controller
 from app.api.http_errors import http_error
@@ -102,6 +102,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     logs.configure(settings.log_level)
+    clients.trusted_proxies()  # a malformed TRUSTED_PROXIES entry stops start-up, not the first request
     routes: list[Any] = [graphql_controller(settings), health]
     if settings.graphiql:
         routes.append(graphiql.assets_router())

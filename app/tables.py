@@ -88,3 +88,13 @@ class StoredDocument(Table, tablename="document"):
     generated_by_id = BigInt(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     # unique (subject_type, subject_id, kind, version): an index made in a second migration
+
+
+class RateCounter(Table, tablename="rate_counter"):
+    """One fixed-window counter per limited thing (app.limits): `bucket` is "<scope>:<key>", e.g.
+    "tracking-code:TTCNTT-…"; `window_start` in Unix seconds (UTC), compared as integers on both engines."""
+
+    id: Serial  # created by Piccolo; declared for type checkers
+    bucket = Varchar(length=320, unique=True)
+    window_start = BigInt(index=True)
+    hits = Integer(default=0)

@@ -2,6 +2,7 @@
 
 POST /billing/stripe/webhook                 Stripe-Signature header; 400 when it does not verify
 GET  /billing/invoices/{id}/vietqr.png|svg   for finance and the customer billed (a guest: ?token=)
+GET  /billing/exports/{csv|xlsx|xml}?from=…&to=…  finance: the period's invoices, streamed (billing/exports)
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import logging
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.response import Stream
 
 from app.api.context import authenticate
 from app.api.http import refusal
 from app.errors import DomainError
 from app.i18n import negotiate_language
 from billing import payments, qr, stripe_gateway
+from billing.exports import delivery
 
 log = logging.getLogger("billing.http")
 
@@ -53,4 +56,14 @@ async def vietqr_svg(request: Request[Any, Any, Any], invoice_id: int) -> Respon
     return await _qr(request, invoice_id, "svg")
 
 
-ROUTES = [stripe_webhook, vietqr_png, vietqr_svg]
+@get("/billing/exports/{export_format:str}", include_in_schema=False)
+async def finance_export(request: Request[Any, Any, Any], export_format: str) -> Response[bytes] | Stream:
+    lang = negotiate_language(request.headers.get("accept-language"))
+    try:
+        principal = await authenticate(request.headers.get("authorization"), request.headers.get("x-api-key"))
+        return await delivery.response(principal, export_format, request.query_params.dict())
+    except DomainError as error:
+        return refusal(error, lang)
+
+
+ROUTES = [stripe_webhook, vietqr_png, vietqr_svg, finance_export]

@@ -16,6 +16,9 @@ os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["ARGON2_MEMORY_KIB"] = "1024"  # fast hashes in tests; production keeps 64 MiB
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Many tests submit as one guest from one address; tests/requests/test_guest_limits.py lowers these.
+os.environ["GUEST_SUBMISSIONS_PER_CLIENT"] = "1000"
+os.environ["GUEST_SUBMISSIONS_PER_EMAIL"] = "1000"
 
 from tests import support  # noqa: E402
 

@@ -26,6 +26,9 @@ class UserError:
     message: str = strawberry.field(description="Message in the request's language.")
     message_vi: str
     message_en: str
+    retry_after: int | None = strawberry.field(
+        default=None, description="Seconds to wait before trying again (rate limits only)."
+    )
 
     @classmethod
     def from_detail(cls, detail: ErrorDetail, lang: str) -> UserError:
@@ -35,6 +38,7 @@ class UserError:
             message=detail.message_en if lang == "en" else detail.message_vi,
             message_vi=detail.message_vi,
             message_en=detail.message_en,
+            retry_after=detail.retry_after,
         )
 
 
@@ -63,6 +67,8 @@ class QueryRefused(DomainError):
 def _extensions(error: DomainError, lang: str) -> dict[str, Any]:
     first = error.details[0]
     figures = error.figures if isinstance(error, QueryRefused) else {}
+    if first.retry_after is not None:
+        figures = {**figures, "retryAfter": first.retry_after}
     return {
         **figures,
         "code": first.code,

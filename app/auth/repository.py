@@ -36,20 +36,44 @@ async def insert_account(values: dict[str, Any]) -> int | None:
     return int(rows[0]["id"]) if rows else None
 
 
-async def add_sign_in_failure(account_id: int) -> int:
-    """Atomic increment (concurrent wrong guesses all count); returns the new count."""
+def _unlocked(now: datetime) -> Any:
+    return Account.locked_until.is_null() | (Account.locked_until <= now)
+
+
+async def claim_sign_in(account_id: int, limit: int, now: datetime) -> int | None:
+    """Count a sign-in attempt before its password is checked, in one statement: the attempt's place
+    (1…limit) among the failures in a row, or None when the account is locked or `limit` attempts are
+    already counted (concurrent attempts queue on the row, so at most `limit` pass)."""
     rows = await (
         Account.update({Account.failed_sign_ins: Account.failed_sign_ins + 1})
-        .where(Account.id == account_id)
+        .where((Account.id == account_id) & (Account.failed_sign_ins < limit) & _unlocked(now))
         .returning(Account.failed_sign_ins)
     )
-    return int(rows[0]["failed_sign_ins"])
+    return int(rows[0]["failed_sign_ins"]) if rows else None
 
 
-async def set_sign_in_failures(account_id: int, failures: int, locked_until: datetime | None) -> None:
-    await Account.update({Account.failed_sign_ins: failures, Account.locked_until: locked_until}).where(
-        Account.id == account_id
+async def lock_account(account_id: int, until: datetime) -> None:
+    """The counter starts again from zero for the next window."""
+    await Account.update({Account.failed_sign_ins: 0, Account.locked_until: until}).where(Account.id == account_id)
+
+
+async def clear_sign_in_failures(account_id: int, place: int, now: datetime) -> bool:
+    """After a right password whose attempt was counted at `place`: False when the account got locked
+    meanwhile (no session then). The counter is reset only when no attempt was counted after this one,
+    so a success racing wrong guesses does not give them fresh attempts. Call inside a transaction."""
+    reset = await (
+        Account.update({Account.failed_sign_ins: 0, Account.locked_until: None})
+        .where((Account.id == account_id) & (Account.failed_sign_ins == place) & _unlocked(now))
+        .returning(Account.id)
     )
+    if reset:
+        return True
+    unlocked = await (
+        Account.update({Account.locked_until: None})
+        .where((Account.id == account_id) & _unlocked(now))
+        .returning(Account.id)
+    )
+    return bool(unlocked)
 
 
 async def roles_of(account_id: int) -> set[Role]:

@@ -86,7 +86,7 @@ async def sign_up(data: SignUpData) -> IssuedSession:
     phone = c.check(normalize_phone, data.phone)
     extra = _customer_fields(data, c)
     c.done()
-    password_hash = passwords.hash_password(data.password)  # slow: outside the transaction
+    password_hash = await passwords.hash_password(data.password)  # slow: outside the transaction
     async with transaction():
         if await repository.email_exists(email):
             raise _email_taken()
@@ -122,7 +122,18 @@ _BAD_CREDENTIALS = Unauthenticated(
 )
 
 
+def _locked() -> RateLimited:
+    return RateLimited(
+        "ACCOUNT_LOCKED",
+        "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.",
+        "The account is locked after repeated failed sign-ins. Try again later.",
+    )
+
+
 async def sign_in(email: str, password: str) -> IssuedSession:
+    """Each attempt is counted before its password is checked (the verdict comes from the counted
+    value): of any number of parallel wrong passwords, MAX_FAILED_SIGN_INS are checked and the rest
+    refused ACCOUNT_LOCKED, and a right password gets no session once the lock is set."""
     settings = get_settings()
     try:
         email = normalize_email(email)
@@ -130,22 +141,18 @@ async def sign_in(email: str, password: str) -> IssuedSession:
         raise _BAD_CREDENTIALS from None
     account = await repository.account_by_email(email)
     if account is None or not account["is_active"]:
-        passwords.burn_time(password)
+        await passwords.burn_time(password)
         raise _BAD_CREDENTIALS
-    now = clock.now()
-    if account["locked_until"] is not None and account["locked_until"] > now:
-        raise RateLimited(
-            "ACCOUNT_LOCKED",
-            "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.",
-            "The account is locked after repeated failed sign-ins. Try again later.",
-        )
-    if not passwords.verify_password(password, account["password_hash"]):
-        failures = await repository.add_sign_in_failure(account["id"])
-        if failures >= settings.max_failed_sign_ins:
-            await repository.set_sign_in_failures(account["id"], 0, now + timedelta(minutes=settings.lockout_minutes))
+    place = await repository.claim_sign_in(account["id"], settings.max_failed_sign_ins, clock.now())
+    if place is None:
+        raise _locked()
+    if not await passwords.verify_password(password, account["password_hash"]):
+        if place >= settings.max_failed_sign_ins:
+            await repository.lock_account(account["id"], clock.now() + timedelta(minutes=settings.lockout_minutes))
         raise _BAD_CREDENTIALS
     async with transaction():
-        await repository.set_sign_in_failures(account["id"], 0, None)
+        if not await repository.clear_sign_in_failures(account["id"], place, clock.now()):
+            raise _locked()
         return await _issue_session(account["id"])
 
 
@@ -204,7 +211,7 @@ async def create_staff_account(
 
 
 async def _insert_staff(actor: Actor, email: str, full_name: str, password: str, roles: list[Role]) -> int:
-    password_hash = passwords.hash_password(password)
+    password_hash = await passwords.hash_password(password)
     async with transaction():
         if await repository.email_exists(email):
             raise _email_taken()

@@ -10,9 +10,12 @@ from strawberry.types import Info
 
 from app.api.pagination import Connection
 from app.api.scalars import Vnd
-from app.money import amount_in_words
+from app.money import VatRate, amount_in_words
 from billing import listing, quotes
 from billing.api.types import (
+    ExportFormat,
+    ExportRows,
+    FinanceExport,
     GuestBilling,
     Invoice,
     InvoiceTotals,
@@ -22,7 +25,8 @@ from billing.api.types import (
     StatementLine,
     VatTotal,
 )
-from billing.enums import LineStatus, PaymentMethod
+from billing.enums import InvoiceStatus, LineStatus, PaymentMethod
+from billing.exports import spec as exports
 
 
 @strawberry.input(description="Finance's invoice filters; all given filters must match.")
@@ -31,6 +35,18 @@ class InvoiceFilter(listing.InvoiceSearch):
     issued_from: date | None = strawberry.field(default=None, description="Issue date (local), inclusive.")
     issued_to: date | None = strawberry.field(default=None, description="Issue date (local), inclusive.")
     symbol: str | None = strawberry.field(default=None, description="KHHDon, e.g. C26TAA.")
+
+
+@strawberry.input(description="Filters of a finance export; all given must match.")
+class ExportFilter:
+    statuses: list[InvoiceStatus] | None = strawberry.field(
+        default=None, description="Numbered invoices only; default: issued, partially paid and paid."
+    )
+    symbol: str | None = strawberry.field(default=None, description="KHHDon, e.g. C26TAA.")
+    customer_id: strawberry.ID | None = None
+    vat_rate: VatRate | None = strawberry.field(
+        default=None, description="Invoices with a line at this rate; lines and totals of that rate only."
+    )
 
 
 @strawberry.type
@@ -75,6 +91,22 @@ class BillingQuery:
             amount=Vnd(t.amount), vat_amount=Vnd(t.vat_amount), total_amount=Vnd(t.total_amount),
             amount_in_words=amount_in_words(t.total_amount),
         )  # fmt: skip
+
+    @strawberry.field(
+        description="Finance: the link that downloads a period's invoices (local issue dates, inclusive) as CSV, "
+        "XLSX or e-invoice XML; send the same bearer token with it. The input is checked here as the download will."
+    )
+    async def finance_export(
+        self, info: Info, format: ExportFormat, from_: Annotated[date, strawberry.argument(name="from")], to: date,
+        rows: ExportRows = ExportRows.INVOICES, filter: ExportFilter | None = None,
+    ) -> FinanceExport:  # fmt: skip
+        f = filter or ExportFilter()
+        spec, url = exports.prepare(
+            info.context.principal, format, from_, to, rows=rows, statuses=list(f.statuses or []), symbol=f.symbol,
+            customer=f.customer_id, vat_rate=f.vat_rate,
+        )  # fmt: skip
+        return FinanceExport(url=url, format=spec.format, rows=spec.rows, from_=spec.start, to=spec.end,
+                             filename=spec.filename)  # fmt: skip
 
     @strawberry.field(description="A guest's quotes and invoices, through the request's secret link token.")
     async def guest_billing(self, info: Info, token: str) -> GuestBilling:

@@ -28,6 +28,7 @@ from billing.enums import (
     QuoteStatus,
     RefundStatus,
 )
+from billing.exports.spec import ExportFormat, ExportRows
 
 # The domain's enums are the GraphQL enums: registered once here with their descriptions.
 strawberry.enum(QuoteStatus, description="Where a quote stands: sent, then accepted, declined, expired or superseded.")
@@ -41,6 +42,10 @@ strawberry.enum(PaymentMethod, description="A card through Stripe, or a bank tra
 strawberry.enum(AttemptStatus, name="CardPaymentStatus", description="A card payment attempt's state.")
 strawberry.enum(RefundStatus, description="A refund's state (a card refund is pending until Stripe confirms it).")
 strawberry.enum(LineStatus, name="StatementLineStatus", description="How a bank statement line was matched.")
+strawberry.enum(ExportFormat, description="A finance export's format: CSV (UTF-8 with BOM), XLSX, e-invoice XML.")
+strawberry.enum(
+    ExportRows, description="What one row of a CSV export is (XLSX has every sheet, XML one HDon per invoice)."
+)
 
 
 @strawberry.type(description="A refund of (part of) a payment.")
@@ -570,3 +575,13 @@ class PaymentTotal:
     payments: int
     amount: Vnd
     refunded: Vnd
+
+
+@strawberry.type(description="Where to download a finance export (GET with the same bearer token).")
+class FinanceExport:
+    url: str
+    format: ExportFormat
+    rows: ExportRows
+    from_: date = strawberry.field(name="from")
+    to: date
+    filename: str

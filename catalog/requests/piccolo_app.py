@@ -7,7 +7,6 @@ from catalog.requests.tables import (
     RequestDocument,
     ServiceRequest,
     StaffDepartment,
-    TrackingAttempt,
     WorkingCalendarYear,
     WorkingDayOverride,
 )
@@ -23,7 +22,6 @@ APP_CONFIG = AppConfig(
         StaffDepartment,
         WorkingDayOverride,
         WorkingCalendarYear,
-        TrackingAttempt,
         GuestLink,
     ],
     migration_dependencies=["app.piccolo_app", "catalog.piccolo_app", "app.auth.piccolo_app"],

@@ -13,7 +13,6 @@ from catalog.requests.tables import (
     RequestDocument,
     ServiceRequest,
     StaffDepartment,
-    TrackingAttempt,
     WorkingCalendarYear,
     WorkingDayOverride,
 )
@@ -217,27 +216,6 @@ async def insert_calendar_year(values: dict[str, Any]) -> None:
 
 async def update_calendar_year(year: int, values: dict[Any, Any]) -> None:
     await WorkingCalendarYear.update(values).where(WorkingCalendarYear.year == year)
-
-
-# --- tracking attempts --------------------------------------------------------------------------
-
-
-async def count_attempts(keys: list[str], since: datetime) -> int:
-    return await TrackingAttempt.count().where(TrackingAttempt.key.is_in(keys) & (TrackingAttempt.created_at >= since))
-
-
-async def max_attempts_per_key(keys: list[str], since: datetime) -> int:
-    counts = [
-        await TrackingAttempt.count().where((TrackingAttempt.key == key) & (TrackingAttempt.created_at >= since))
-        for key in keys
-    ]
-    return max(counts, default=0)
-
-
-async def record_attempt(keys: list[str], at: datetime, forget_before: datetime) -> None:
-    """Stores a failure and forgets failures too old to matter (the table stays small)."""
-    await TrackingAttempt.delete().where(TrackingAttempt.created_at < forget_before)
-    await TrackingAttempt.insert(*[TrackingAttempt(key=key, created_at=at) for key in keys])
 
 
 # --- guest links --------------------------------------------------------------------------------

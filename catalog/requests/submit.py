@@ -5,10 +5,10 @@
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from app import clock, events, numbering, outbox
+from app import clock, events, limits, numbering, outbox
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.config import get_settings
@@ -121,9 +121,24 @@ def document_errors(
     return errors
 
 
+async def _count_guest_submission(email: str, client: str | None) -> None:
+    """A guest's submission is counted per client address and per contact e-mail (app.limits), so
+    nobody can flood the desk or have it mail an address at will; RATE_LIMITED past either limit."""
+    settings = get_settings()
+    window = timedelta(minutes=settings.guest_submission_window_minutes)
+    counted = [limits.Limit("guest-email", email, settings.guest_submissions_per_email, window)]
+    if client:
+        counted.append(limits.Limit("guest-client", client[:100], settings.guest_submissions_per_client, window))
+    limits.refuse_if_exceeded(await limits.hit_all(counted))
+
+
 async def submit_request(
-    principal: Principal, f: SubmitFields, documents: Sequence[uploads.IncomingFile] = ()
+    principal: Principal,
+    f: SubmitFields,
+    documents: Sequence[uploads.IncomingFile] = (),
+    client: str | None = None,
 ) -> dict[str, Any]:
+    """`client`: the caller's address (app.clients), a key of the guests' limit."""
     require_public_caller(principal)  # staff and partner keys do not submit on anyone's behalf
     c = Checker()
     today = clock.local_today()
@@ -161,6 +176,8 @@ async def submit_request(
             "quantity", "AMOUNT_TOO_LARGE", "Tổng tiền vượt quá mức cho phép.", "The total exceeds the allowed maximum."
         )
         c.done()
+    if not principal.is_customer:  # counted after validation, before anything is stored
+        await _count_guest_submission(contact["contact_email"], client)
 
     stored = [await asyncio.to_thread(uploads.store, document) for document in documents]
     now = clock.now()

@@ -109,14 +109,6 @@ class WorkingCalendarYear(Table, tablename="working_calendar_year"):
     note_en = Text(default="")
 
 
-class TrackingAttempt(Table, tablename="tracking_attempt"):
-    """Failed public lookups, counted in the database so every process sees the same limit."""
-
-    id: Serial  # created by Piccolo; declared for type checkers
-    key = Varchar(length=120, index=True)  # "code:<code>" or "client:<address>"
-    created_at = Timestamptz(default=TimestamptzNow(), index=True)
-
-
 class GuestLink(Table, tablename="guest_link"):
     """A secret link that lets the guest who submitted a request (no account) answer for it: cancel it,
     or resubmit after a supplement request. Sent by e-mail; only the token's SHA-256 is stored."""

@@ -570,28 +570,53 @@ async def test_authorization_matrix(client: Api, frozen: None, name: str) -> Non
     assert problems == [], "\n".join(problems)
 
 
+def domain_matrices() -> dict[str, Any]:
+    """Every domain's matrix module (this one: accounts, catalog, projects, requests); each has MATRIX,
+    AUDITED, WRITES and DOCUMENTS keyed by mutation, over the same callers."""
+    import sys
+
+    from tests.billing import test_authorization_matrix as billing
+    from tests.documents import test_authorization_matrix as documents
+
+    return {"auth": sys.modules[__name__], "billing": billing, "documents": documents}
+
+
 def test_the_matrix_covers_every_mutation_of_the_schema() -> None:
+    from collections import Counter
+
     from app.api.schema import schema
     from graphql import build_schema
+    from tests import matrix
 
     served = set(schema._schema.mutation_type.fields)
     committed = set(
         build_schema((Path(__file__).parents[2] / "graphql" / "schema.graphql").read_text()).mutation_type.fields
     )
     assert served == committed
-    assert sorted(served - set(MATRIX)) == [], "mutations missing from the authorization matrix"
-    assert sorted(set(MATRIX) - served) == [], "the matrix lists mutations the schema does not have"
-    for table in (AUDITED, WRITES, DOCUMENTS):
-        assert set(table) == set(MATRIX)
-    assert all(len(row) == len(CALLERS) for row in MATRIX.values())
+    domains = domain_matrices()
+    listed = Counter(name for module in domains.values() for name in module.MATRIX)
+    assert sorted(served - set(listed)) == [], "mutations in no domain's authorization matrix"
+    assert sorted(name for name, times in listed.items() if times > 1) == [], "mutations in two domains' matrices"
+    assert sorted(set(listed) - served) == [], "matrices list mutations the schema does not have"
+    for module in domains.values():
+        for table in (module.AUDITED, module.WRITES, module.DOCUMENTS):
+            assert set(table) == set(module.MATRIX), module.__name__
+        assert all(len(row) == len(CALLERS) for row in module.MATRIX.values()), module.__name__
+    assert matrix.CALLERS == CALLERS
 
 
 def test_the_matrix_follows_the_rules() -> None:
-    """Cross-checks of the table itself: only the public mutations let anonymous callers in, partner
-    keys never write, admin may do all that staff may, customers never get staff powers."""
-    public = {"signUp", "signIn", "submitServiceRequest"} | GUEST_STEPS
-    customers_only = {"resubmitServiceRequest"}
-    for name, row in MATRIX.items():
+    """Cross-checks of every domain's matrix together: only the public mutations let anonymous callers in
+    (a guest's secret link is public), partner keys never write, admin may do all that staff may,
+    customers never get staff powers, and a customer's own thing is another customer's NOT_FOUND."""
+    from tests.billing import test_authorization_matrix as billing
+
+    links = GUEST_STEPS | billing.GUEST_STEPS  # acted on through the secret link e-mailed to a guest
+    public = {"signUp", "signIn", "submitServiceRequest"} | links
+    customers_only = {"resubmitServiceRequest"} | billing.CUSTOMERS_ONLY
+    union = {name: row for module in domain_matrices().values() for name, row in module.MATRIX.items()}
+    staff = ("operator", "finance", "project_manager", "catalog_manager", "admin")
+    for name, row in union.items():
         outcome = dict(zip(CALLERS, row, strict=True))
         # an internal project does not exist for those who may not read it (projects.access)
         hidden = NF if name in INTERNAL_PROJECT else None
@@ -604,7 +629,12 @@ def test_the_matrix_follows_the_rules() -> None:
             assert outcome["admin"] is None, name
         if name not in public | customers_only | {"signOut"}:
             assert outcome["citizen"] == outcome["business"] == (hidden or F), name
+        if name in customers_only:  # the citizen owns the thing; the business customer is another customer
+            assert (outcome["citizen"], outcome["business"]) == (None, NF), name
+        if name in links | customers_only:  # staff act through their own tools, never as the customer
+            assert {outcome[caller] for caller in staff} == {F}, name
     assert len(REQUESTS) == 11
+    assert len(union) == len(MATRIX) + 20  # billing's 17 and documents' 3
 
 
 # --- queries that need a role ---

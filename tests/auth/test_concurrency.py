@@ -4,11 +4,17 @@ unexpected error: the database's unique constraints settle the race, and the los
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
+import pytest
 
+from app.auth import passwords
+from app.auth import repository as auth_repository
 from app.auth.enums import Role
 from app.auth.tables import Account, AccountRole, AuthSession
 from tests.auth.helpers import (
@@ -87,3 +93,114 @@ async def test_concurrent_wrong_passwords_all_count(client: Api) -> None:
     payload = await sign_in(client, "an@example.vn")
     [error] = payload["errors"]
     assert texts(error)[0] == "ACCOUNT_LOCKED"
+
+
+# --- the lock under concurrency: each attempt is counted before its password is checked ---------------
+
+T0 = datetime(2026, 5, 4, 2, 0, tzinfo=UTC)
+EMAIL = "an@example.vn"
+
+
+class VerifyGate:
+    """Holds every password check until all `expected` sign-ins have been counted or refused, so the
+    race is the worst case (every attempt counted before any check ends) whatever the scheduling."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, expected: int) -> None:
+        self.expected, self.claims, self.checked = expected, 0, 0
+        self.all_claimed, self.lock = threading.Event(), threading.Lock()
+        claim, verify = auth_repository.claim_sign_in, passwords._verify_now
+
+        async def counted_claim(*args: Any) -> int | None:
+            try:
+                return await claim(*args)
+            finally:
+                self.claims += 1
+                if self.claims == self.expected:
+                    self.all_claimed.set()
+
+        def held_verify(password: str, password_hash: str) -> bool:
+            with self.lock:  # worker threads
+                self.checked += 1
+            assert self.all_claimed.wait(timeout=60), "not every sign-in was counted"
+            return verify(password, password_hash)
+
+        monkeypatch.setattr(auth_repository, "claim_sign_in", counted_claim)
+        monkeypatch.setattr(passwords, "_verify_now", held_verify)
+
+
+async def test_twenty_parallel_wrong_passwords_lock_the_account(
+    client: Api, monkeypatch: pytest.MonkeyPatch, frozen_now: Any
+) -> None:
+    # given a citizen, and every password check held until all 20 attempts are counted
+    await client.customer(EMAIL)
+    sessions = await AuthSession.count()
+    frozen_now(T0)
+    gate = VerifyGate(monkeypatch, 20)
+    # when 20 wrong passwords arrive at once
+    wrong = [(SIGN_IN, {"email": EMAIL, "password": f"sai-mat-khau-{i}"}, None) for i in range(20)]
+    results = await together(client, wrong)
+    # then 5 are checked and counted, the other 15 refused without a check, and the account is locked
+    assert outcomes(results, "signIn") == Counter({"INVALID_CREDENTIALS": 5, "ACCOUNT_LOCKED": 15})
+    assert gate.checked == 5
+    row = await Account.select(Account.failed_sign_ins, Account.locked_until).where(Account.email == EMAIL).first()
+    assert row == {"failed_sign_ins": 0, "locked_until": T0 + timedelta(minutes=15)}
+    # and even the right password is refused now, without a session
+    [error] = (await sign_in(client, EMAIL))["errors"]
+    assert texts(error)[0] == "ACCOUNT_LOCKED"
+    assert await AuthSession.count() == sessions
+
+
+async def test_a_right_password_among_nineteen_wrong_ones(client: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a citizen, and every password check held until all 20 attempts are counted
+    await client.customer(EMAIL)
+    sessions = await AuthSession.count()
+    gate = VerifyGate(monkeypatch, 20)
+    # when the right password races 19 wrong ones
+    calls = [(SIGN_IN, {"email": EMAIL, "password": PASSWORD}, None)]
+    calls += [(SIGN_IN, {"email": EMAIL, "password": f"sai-mat-khau-{i}"}, None) for i in range(19)]
+    results = await together(client, calls)
+    # then at most 5 passwords were checked; 15 or more were refused unchecked
+    counted = outcomes(results, "signIn")
+    assert gate.checked == 5
+    assert counted["ACCOUNT_LOCKED"] >= 15
+    assert counted["INVALID_CREDENTIALS"] + counted["ok"] + counted["ACCOUNT_LOCKED"] == 20
+    assert counted["ok"] <= 1
+    # and a token was issued only if the right password's check ended before the lock was set
+    assert await AuthSession.count() == sessions + counted["ok"]
+    tokens = [r.data["signIn"]["token"] for r in results if r.data["signIn"]["token"]]
+    assert len(tokens) == counted["ok"]
+
+
+async def test_no_token_once_the_lock_is_set(client: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a citizen whose right password's check is held (counted first, in the first place)
+    await client.customer(EMAIL)
+    sessions = await AuthSession.count()
+    release, started = threading.Event(), asyncio.Event()
+    verify, loop = passwords._verify_now, asyncio.get_running_loop()
+
+    def held_verify(password: str, password_hash: str) -> bool:
+        if password == PASSWORD:
+            loop.call_soon_threadsafe(started.set)
+            assert release.wait(timeout=60)
+        return verify(password, password_hash)
+
+    monkeypatch.setattr(passwords, "_verify_now", held_verify)
+    results: list[dict[str, Any]] = []
+
+    async def right() -> None:
+        results.append(await sign_in(client, EMAIL))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(right)
+        await started.wait()
+        # when four wrong passwords are checked meanwhile (the fifth failure in a row locks)
+        for attempt in range(4):
+            [error] = (await sign_in(client, EMAIL, f"sai-mat-khau-{attempt}"))["errors"]
+            assert texts(error)[0] == "INVALID_CREDENTIALS"
+        assert (await Account.select(Account.locked_until).where(Account.email == EMAIL).first())["locked_until"]
+        release.set()
+    # then the right password, checked before the lock but finished after it, gets no token
+    [payload] = results
+    assert payload["token"] is None
+    assert [texts(e)[0] for e in payload["errors"]] == ["ACCOUNT_LOCKED"]
+    assert await AuthSession.count() == sessions

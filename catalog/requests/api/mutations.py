@@ -12,6 +12,7 @@ from strawberry.types import Info
 from app import files
 from app.api.errors import UserError, attempt
 from catalog.requests import calendar, submit, uploads, workflow
+from catalog.requests.api.caller import client_address
 from catalog.requests.api.types import RequestTracking, ServiceRequest, WorkingDayOverride
 from catalog.requests.enums import OverrideKind, RequestAction
 from catalog.requests.submit import MAX_DOCUMENTS
@@ -91,7 +92,8 @@ class RequestsMutation:
     )
     async def submit_service_request(self, info: Info, input: SubmitRequestInput) -> ServiceRequestPayload:
         async def run() -> dict[str, Any]:
-            return await submit.submit_request(info.context.principal, input, await _files(input.documents))
+            files = await _files(input.documents)
+            return await submit.submit_request(info.context.principal, input, files, client_address(info))
 
         return _payload(*await attempt(info, run))
 

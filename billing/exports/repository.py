@@ -1,0 +1,203 @@
+"""Every query of the exports: keyset pages of invoices (by issue date, then id), their lines and their
+totals per VAT rate, and payments (by id), all on one read-only connection of the export's own.
+
+Why a connection of its own: a stream of a million rows lasts seconds to minutes; it must neither hold
+the request's connection (SQLite) nor a pooled one, and it reads one snapshot (a read transaction on
+SQLite in WAL mode, REPEATABLE READ on PostgreSQL) so the totals at the end describe exactly the rows
+written, however many invoices are issued meanwhile. Rows are tuples, in the column order below."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from app.db import engine
+from billing.exports.spec import ExportSpec
+
+Row = Sequence[Any]
+
+INVOICE_COLUMNS = (
+    "i.id, i.issue_date, i.kind, i.status, i.template, i.symbol, i.number, i.buyer_kind, i.buyer_name,"
+    " i.buyer_tax_code, i.buyer_citizen_id, i.buyer_address, i.buyer_email, i.amount, i.vat_amount,"
+    " i.total_amount, i.discount_amount, i.amount_paid, i.payment_reference, i.reason,"
+    " o.template, o.symbol, o.number, o.issue_date"
+)
+LINE_COLUMNS = (
+    "i.id, i.issue_date, i.symbol, i.number, l.position, l.name_vi, l.unit, l.quantity, l.unit_amount,"
+    " l.discount_amount, l.vat_rate, l.amount, l.vat_amount, l.total_amount"
+)
+PAYMENT_COLUMNS = (
+    "p.id, p.received_at, p.method, p.amount, p.overpaid_amount, p.reference, i.id, i.template, i.symbol,"
+    " i.number, i.payment_reference, i.buyer_name,"
+    " COALESCE((SELECT SUM(r.amount) FROM refund r WHERE r.payment = p.id AND r.status <> 'failed'), 0)"
+)
+
+
+class Reader:
+    """`async with Reader() as reader:` one connection, one read-only snapshot, closed on exit."""
+
+    def __init__(self) -> None:
+        self._sqlite: aiosqlite.Connection | None = None
+        self._pg: asyncpg.Connection | None = None
+        self._pg_tx: Any = None
+
+    async def __aenter__(self) -> Reader:
+        db = engine()
+        if isinstance(db, PostgresEngine):
+            self._pg = await asyncpg.connect(**db.config)
+            self._pg_tx = self._pg.transaction(isolation="repeatable_read", readonly=True)
+            await self._pg_tx.start()
+        elif isinstance(db, SQLiteEngine):
+            # Raw values (no type detection): ISO text dates, integers; the writers need nothing else.
+            self._sqlite = await aiosqlite.connect(db.connection_kwargs["database"], isolation_level=None, timeout=30)
+            await self._sqlite.execute("PRAGMA query_only = 1")
+            await self._sqlite.execute("BEGIN")
+        else:  # pragma: no cover - app.db builds one of the two
+            raise RuntimeError(f"unsupported engine {db!r}")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._pg is not None:
+            try:
+                await self._pg_tx.rollback()
+            finally:
+                await self._pg.close()
+        if self._sqlite is not None:
+            try:
+                await self._sqlite.execute("ROLLBACK")
+            finally:
+                await self._sqlite.close()
+
+    async def fetch(self, sql: str, args: list[Any]) -> list[Row]:
+        """`sql` uses `?` placeholders (turned into $1… for PostgreSQL); dates and datetimes are bound as
+        the engine stores them (Piccolo's adapters on SQLite: ISO text, UTC)."""
+        if self._pg is not None:
+            parts = sql.split("?")
+            numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+            return list(await self._pg.fetch(numbered, *args))
+        assert self._sqlite is not None
+        return list(await self._sqlite.execute_fetchall(sql, args))
+
+    # --- invoices -----------------------------------------------------------------------------------
+
+    def _where(self, spec: ExportSpec) -> tuple[list[str], list[Any]]:
+        clauses = [f"i.status IN ({', '.join('?' for _ in spec.statuses)})", "i.issue_date >= ?", "i.issue_date <= ?"]
+        args: list[Any] = [*spec.statuses, spec.start, spec.end]
+        if spec.symbol is not None:
+            clauses.append("i.symbol = ?")
+            args.append(spec.symbol)
+        if spec.customer_id is not None:
+            clauses.append("i.customer = ?")
+            args.append(spec.customer_id)
+        if spec.vat_rate is not None:
+            clauses.append("EXISTS (SELECT 1 FROM invoice_line x WHERE x.invoice = i.id AND x.vat_rate = ?)")
+            args.append(spec.vat_rate.value)
+        return clauses, args
+
+    async def count_invoices(self, spec: ExportSpec) -> int:
+        clauses, args = self._where(spec)
+        rows = await self.fetch(f"SELECT COUNT(*) FROM invoice i WHERE {' AND '.join(clauses)}", args)
+        return int(rows[0][0])
+
+    async def invoice_pages(self, spec: ExportSpec, size: int) -> AsyncIterator[list[Row]]:
+        """Pages in (issue date, id) order, each starting after the last key of the one before (never
+        OFFSET): one range scan of the invoice_issue_date_id index per page."""
+        clauses, args = self._where(spec)
+        after: list[Any] = []
+        while True:
+            keyset = ["(i.issue_date, i.id) > (?, ?)"] if after else []
+            sql = (
+                f"SELECT {INVOICE_COLUMNS} FROM invoice i LEFT JOIN invoice o ON o.id = i.original"
+                f" WHERE {' AND '.join(clauses + keyset)} ORDER BY i.issue_date, i.id LIMIT ?"
+            )
+            page = await self.fetch(sql, [*args, *after, size])
+            if not page:
+                return
+            yield page
+            if len(page) < size:
+                return
+            after = [page[-1][1], page[-1][0]]
+
+    def _of_page(self, spec: ExportSpec, page: list[Row], rate_only: bool) -> tuple[str, list[Any]]:
+        """The lines of the page's invoices (by the invoice_line.invoice index); with a VAT rate filter only
+        that rate's, unless `rate_only` is false (an e-invoice is written whole)."""
+        ids = [row[0] for row in page]
+        args: list[Any]
+        if self._pg is not None:
+            clause, args = "l.invoice = ANY(?::integer[])", [ids]
+        else:
+            clause, args = f"l.invoice IN ({', '.join('?' for _ in ids)})", ids
+        if spec.vat_rate is not None and rate_only:
+            clause += " AND l.vat_rate = ?"
+            args = [*args, spec.vat_rate.value]
+        return clause, args
+
+    async def lines_of_page(self, spec: ExportSpec, page: list[Row], *, rate_only: bool = True) -> list[Row]:
+        where, args = self._of_page(spec, page, rate_only)
+        sql = (
+            f"SELECT {LINE_COLUMNS} FROM invoice_line l JOIN invoice i ON i.id = l.invoice"
+            f" WHERE {where} ORDER BY i.issue_date, i.id, l.position"
+        )
+        return await self.fetch(sql, args)
+
+    async def totals_of_page(self, spec: ExportSpec, page: list[Row]) -> list[Row]:
+        """(vat_rate, lines, amount, vat_amount) of the page's lines, summed by the database."""
+        where, args = self._of_page(spec, page, True)
+        sql = (
+            "SELECT l.vat_rate, COUNT(*), SUM(l.amount), SUM(l.vat_amount) FROM invoice_line l"
+            f" WHERE {where} GROUP BY l.vat_rate"
+        )
+        return await self.fetch(sql, args)
+
+    # --- payments -----------------------------------------------------------------------------------
+
+    def _payment_where(
+        self, spec: ExportSpec, received_from: datetime, received_before: datetime
+    ) -> tuple[list[str], list[Any]]:
+        clauses = ["p.received_at >= ?", "p.received_at < ?"]
+        args: list[Any] = [received_from, received_before]
+        if spec.symbol is not None:
+            clauses.append("i.symbol = ?")
+            args.append(spec.symbol)
+        if spec.customer_id is not None:
+            clauses.append("i.customer = ?")
+            args.append(spec.customer_id)
+        return clauses, args
+
+    async def count_payments(self, spec: ExportSpec, received_from: datetime, received_before: datetime) -> int:
+        clauses, args = self._payment_where(spec, received_from, received_before)
+        sql = f"SELECT COUNT(*) FROM payment p JOIN invoice i ON i.id = p.invoice WHERE {' AND '.join(clauses)}"
+        return int((await self.fetch(sql, args))[0][0])
+
+    async def payment_pages(
+        self, spec: ExportSpec, received_from: datetime, received_before: datetime, size: int
+    ) -> AsyncIterator[list[Row]]:
+        clauses, args = self._payment_where(spec, received_from, received_before)
+        after = 0
+        while True:
+            sql = (
+                f"SELECT {PAYMENT_COLUMNS} FROM payment p JOIN invoice i ON i.id = p.invoice"
+                f" WHERE {' AND '.join(clauses)} AND p.id > ? ORDER BY p.id LIMIT ?"
+            )
+            page = await self.fetch(sql, [*args, after, size])
+            if not page:
+                return
+            yield page
+            if len(page) < size:
+                return
+            after = int(page[-1][0])
+
+
+def as_date(value: Any) -> date:
+    """SQLite gives ISO text, PostgreSQL a date."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

@@ -1,0 +1,63 @@
+"""app.limits: fixed-window counters counted in one statement, the verdict from the counted value."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from app import limits
+from app.errors import RateLimited
+from app.tables import RateCounter
+
+T0 = datetime(2026, 5, 4, 2, 0, tzinfo=UTC)
+LIMIT = limits.Limit("test", "k", 3, timedelta(minutes=10))
+
+
+async def test_counts_within_a_window_then_starts_again(db: None) -> None:
+    verdicts = [await limits.hit(LIMIT, T0 + timedelta(seconds=s)) for s in (0, 1, 2, 3)]
+    assert [(v.hits, v.allowed, v.remaining, v.retry_after) for v in verdicts] == [
+        (1, True, 2, 600),
+        (2, True, 1, 599),
+        (3, True, 0, 598),
+        (4, False, 0, 597),
+    ]
+    # the window ends 10 minutes after its first hit: the next one starts a new window
+    last = await limits.hit(LIMIT, T0 + timedelta(minutes=10))
+    assert (last.hits, last.allowed, last.window_start) == (1, True, int((T0 + timedelta(minutes=10)).timestamp()))
+    assert await RateCounter.count() == 1
+
+
+async def test_refusal_carries_the_longest_wait(db: None) -> None:
+    short = limits.Limit("a", "k", 0, timedelta(minutes=1))
+    long = limits.Limit("b", "k", 0, timedelta(minutes=5))
+    verdicts = await limits.hit_all([short, long], T0)
+    try:
+        limits.refuse_if_exceeded(verdicts, "code")
+    except RateLimited as error:
+        assert (error.code, error.field, error.details[0].retry_after) == ("RATE_LIMITED", "code", 300)
+    else:
+        raise AssertionError("not refused")
+
+
+async def test_give_back_only_in_the_window_it_was_counted(db: None) -> None:
+    first = await limits.hit(LIMIT, T0)
+    await limits.give_back([first])
+    assert (await RateCounter.select(RateCounter.hits).first()) == {"hits": 0}
+    await limits.hit(LIMIT, T0)
+    later = await limits.hit(LIMIT, T0 + timedelta(minutes=11))  # a new window
+    await limits.give_back([first])  # from the old window: changes nothing
+    assert (await RateCounter.select(RateCounter.hits).first()) == {"hits": later.hits} == {"hits": 1}
+
+
+async def test_long_keys_are_digested_and_stay_distinct(db: None) -> None:
+    one = limits.Limit("guest-email", "a" * 400 + "@example.vn", 1, timedelta(minutes=1))
+    two = limits.Limit("guest-email", "b" * 400 + "@example.vn", 1, timedelta(minutes=1))
+    assert len(one.bucket) == len("guest-email:sha256:") + 64
+    assert one.bucket != two.bucket
+    assert [(await limits.hit(limit, T0)).hits for limit in (one, two, one)] == [1, 1, 2]
+
+
+async def test_counters_unused_for_two_days_are_forgotten(db: None) -> None:
+    await limits.hit(limits.Limit("old", "k", 1, timedelta(minutes=1)), T0)
+    await limits.hit(limits.Limit("recent", "k", 1, timedelta(minutes=1)), T0 + timedelta(days=1))
+    await limits.hit(LIMIT, T0 + timedelta(days=2, seconds=1))  # a new window: forgets the old
+    assert sorted(r["bucket"] for r in await RateCounter.select(RateCounter.bucket)) == ["recent:k", "test:k"]

@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PICCOLO_CONF := piccolo_conf
 
-.PHONY: help setup run worker migrate seed test lint format bench schema documents-preview clean
+.PHONY: help setup run worker migrate seed test fuzz lint format bench schema documents-preview clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -34,6 +34,9 @@ worker: setup  ## run background jobs from Redis (needs REDIS_URL; without it jo
 
 test: setup  ## run every test (SQLite; TEST_DATABASE_URL=postgresql://… for PostgreSQL)
 	$(BIN)/python -m pytest
+
+fuzz: setup  ## the schema-driven fuzz test with 5,000 random examples per caller (TEST_DATABASE_URL as for test)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/test_fuzz.py -n0
 
 lint: setup  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .

@@ -23,6 +23,29 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
     return raw
 
 
+INTROSPECTION_MODES = ("off", "staff", "on")
+
+
+def _switch(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("", "default"):
+        return default
+    if raw in ("on", "1", "true", "yes"):
+        return True
+    if raw in ("off", "0", "false", "no"):
+        return False
+    raise ValueError(f"{name} must be on or off, not {raw!r}")
+
+
+def _introspection(production: bool) -> str:
+    raw = os.environ.get("INTROSPECTION", "").strip().lower()
+    if raw == "":
+        return "staff" if production else "on"
+    if raw not in INTROSPECTION_MODES:
+        raise ValueError(f"INTROSPECTION must be one of {', '.join(INTROSPECTION_MODES)}, not {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     # sqlite:///relative/or/absolute/path.sqlite or postgresql://user@host:port/db
@@ -48,6 +71,10 @@ class Settings:
     graphql_cost_customer: int = 75_000
     graphql_cost_partner: int = 100_000
     graphql_cost_staff: int = 250_000
+    # APP_ENV=production turns GraphiQL off and introspection to staff only, unless GRAPHIQL /
+    # INTROSPECTION say otherwise (get_settings).
+    graphiql: bool = True
+    introspection: str = "on"  # off | staff | on
     public_base_url: str = "http://127.0.0.1:8000"
     # Argon2id memory cost; tests lower it to stay fast, production keeps the OWASP default.
     argon2_memory_kib: int = 65536
@@ -65,6 +92,8 @@ class Settings:
     # Per file; Litestar refuses whole request bodies over 10 MB (request_max_body_size) before we see them.
     max_upload_bytes: int = 5 * 1024 * 1024
     upload_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
+    # Files one multipart request may carry, refused at the HTTP edge before any file is read further.
+    max_upload_files: int = 30
     working_day_cutoff: str = "15:00"  # received at or after this local time: counts from the next working day
     receipt_prefix: str = "TTCNTT"
     tracking_max_failures: int = 5  # failed public lookups per code or client within the window
@@ -158,9 +187,13 @@ class Settings:
 def get_settings() -> Settings:
     env = os.environ
     defaults = Settings()
+    environment = env.get("APP_ENV", defaults.environment)
+    production = environment.strip().lower() == "production"
     return Settings(
         database_url=env.get("DATABASE_URL") or defaults.database_url,
-        environment=env.get("APP_ENV", defaults.environment),
+        environment=environment,
+        graphiql=_switch("GRAPHIQL", not production),
+        introspection=_introspection(production),
         log_level=env.get("LOG_LEVEL", defaults.log_level),
         token_ttl_hours=_int("TOKEN_TTL_HOURS", defaults.token_ttl_hours),
         max_failed_sign_ins=_int("MAX_FAILED_SIGN_INS", defaults.max_failed_sign_ins),
@@ -184,6 +217,7 @@ def get_settings() -> Settings:
         ocds_publisher=env.get("OCDS_PUBLISHER") or defaults.ocds_publisher,
         upload_dir=Path(env["UPLOAD_DIR"]) if env.get("UPLOAD_DIR") else defaults.upload_dir,
         max_upload_bytes=_int("MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+        max_upload_files=_int("MAX_UPLOAD_FILES", defaults.max_upload_files),
         upload_types=tuple(t.strip() for t in env["UPLOAD_TYPES"].split(",") if t.strip())
         if env.get("UPLOAD_TYPES")
         else defaults.upload_types,

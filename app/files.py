@@ -86,10 +86,29 @@ def check(file: Incoming, field: str) -> list[ErrorDetail]:
     return []
 
 
-def safe_filename(name: str) -> str:
+# The extensions a file of each type may carry when downloaded (the first is added when it has none of
+# them): a PDF named `x.html` must not become an HTML page once saved on the caller's machine.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+}
+
+
+def safe_filename(name: str, media_type: str) -> str:
+    """The caller's file name without folders or characters that break a header, its extension one that
+    matches the type we detected and serve (`x.html` holding a PDF becomes `x.pdf`)."""
     base = Path(name.replace("\\", "/")).name
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
-    return cleaned[:200] or "document"
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?;')
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot or not stem.strip(". "):
+        stem, extension = cleaned, ""
+    stem = stem.strip(". ")[:180] or "document"
+    allowed = EXTENSIONS.get(media_type, (".bin",))
+    if f".{extension.lower()}" in allowed:
+        return f"{stem}.{extension}"
+    return f"{stem}{allowed[0]}"
 
 
 def store(file: Incoming) -> Stored:
@@ -102,7 +121,8 @@ def store(file: Incoming) -> Stored:
         temporary = target.with_suffix(".part")
         temporary.write_bytes(file.data)
         temporary.replace(target)
-    return Stored(safe_filename(file.filename), media_type(file), len(file.data), digest, relative)
+    kind = media_type(file)
+    return Stored(safe_filename(file.filename, kind), kind, len(file.data), digest, relative)
 
 
 def path_of(stored_path: str) -> Path:

@@ -11,19 +11,21 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import MutableScopeHeaders, State
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.litestar import make_graphql_controller
 
 from app import clients, jobs, logs, runtime
 from app.admission import Gate, admission_middleware
-from app.api.context import context_getter
+from app.api import graphiql
+from app.api.endpoint import graphql_controller
+from app.api.http_errors import http_error
 from app.api.read_cache import ReadCache
 from app.api.response_store import build_store
-from app.api.schema import schema
 from app.config import get_settings
 from app.db import database_lifespan, ping, shared_connection
 from app.documents.http import ROUTES as DOCUMENT_ROUTES
 from app.requestid import _request_id
+from app.security_headers import add_security_headers
 from billing import subscriptions  # noqa: F401 - registers billing on the bus (milestone accepted → invoice draft)
 from billing.http import ROUTES as BILLING_ROUTES
 from catalog.requests.http import ROUTES as REQUEST_ROUTES
@@ -109,17 +111,12 @@ def create_app() -> Litestar:
     settings = get_settings()
     logs.configure(settings.log_level)
     clients.trusted_proxies()  # a malformed TRUSTED_PROXIES entry stops start-up, not the first request
-    graphql = make_graphql_controller(
-        schema,
-        path="/graphql",
-        graphql_ide="graphiql",
-        context_getter=context_getter,
-        allow_queries_via_get=True,
-        multipart_uploads_enabled=True,  # service-request documents (GraphQL multipart request spec)
-    )
+    routes: list[Any] = [graphql_controller(settings), health]
+    if settings.graphiql:
+        routes.append(graphiql.assets_router())
     read_cache = ReadCache(settings, build_store(settings))
     return Litestar(
-        route_handlers=[graphql, health, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES, *DOCUMENT_ROUTES],
+        route_handlers=[*routes, *PROJECT_ROUTES, *REQUEST_ROUTES, *BILLING_ROUTES, *DOCUMENT_ROUTES],
         # The read cache inside the shared connection: its version read and key lookup use it on SQLite;
         # behind the admission gate, so a cache hit waits its turn too (it is quick).
         middleware=[
@@ -134,8 +131,11 @@ def create_app() -> Litestar:
             read_cache.middleware,
         ],
         state=State({"read_cache": read_cache}),
+        before_send=[add_security_headers],
+        # Files plus `operations` and `map`: more parts than that is refused before they are parsed.
+        multipart_form_part_limit=settings.max_upload_files + 2,
         lifespan=[lifespan],
-        exception_handlers={500: _internal_error},
+        exception_handlers={HTTPException: http_error, 500: _internal_error},
         debug=False,
         logging_config=None,  # our JSON logging (app.logs), not Litestar's default handlers
     )

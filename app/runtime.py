@@ -59,4 +59,5 @@ def serve(settings: Settings, host: str, port: int) -> None:
         workers=workers,
         access_log=False,
         proxy_headers=False,
+        server_header=False,  # no `server: uvicorn` banner: it tells a scanner which server's bugs to try
     )

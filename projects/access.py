@@ -1,7 +1,8 @@
 """Who may read and change projects.
 
 - Staff (any role) read every project, internal ones included, through the staff queries.
-- Public projects are readable by anyone; a partner API key must carry projects:read.
+- Public projects are readable by anyone; a partner API key must carry projects:read. To anyone else an
+  internal project does not exist: queries, mutations and HTTP routes answer NOT_FOUND as for an unknown code.
 - An admin creates projects and names their managers; the managers of a project (and admin) change it.
 - Accepting or returning a submitted milestone: admin or a manager of the project, never the
   account that submitted it (four-eyes).
@@ -13,7 +14,7 @@ from typing import Any
 
 from app.auth.enums import Role, Scope
 from app.auth.principal import Principal
-from app.errors import PermissionDenied, forbidden, not_found
+from app.errors import NotFound, PermissionDenied, forbidden, not_found
 from app.guards import require_scope, require_staff
 from projects import repository
 from projects.enums import Visibility
@@ -33,12 +34,24 @@ def require_visible(principal: Principal, project: dict[str, Any] | None, field:
 
 
 def require_editor_role(principal: Principal) -> None:
-    """Before looking the project up: a caller who may edit no project learns nothing of which exist."""
-    require_staff(principal, Role.PROJECT_MANAGER)
+    """Before looking the project up: staff who may edit no project are refused whatever the code, so
+    they learn nothing of which exist. Outsiders (anonymous, customers, partner keys) pass on: to them an
+    internal or unknown project is NOT_FOUND alike (`require_known`), a public one is no secret."""
+    if principal.is_staff:
+        require_staff(principal, Role.PROJECT_MANAGER)
 
 
-async def require_editor(principal: Principal, project: dict[str, Any]) -> None:
-    """Admin, or a project manager who manages this project."""
+def require_known(principal: Principal, project: dict[str, Any], absent: NotFound) -> None:
+    """An internal project is, to anyone who may not read it, exactly an unknown code: the same error
+    (`absent`, what the caller's unknown code or id answers) before any other check can tell them apart."""
+    if project["visibility"] != Visibility.PUBLIC.value and not can_read_internal(principal):
+        raise absent
+
+
+async def require_editor(principal: Principal, project: dict[str, Any], absent: NotFound | None = None) -> None:
+    """Admin, or a project manager who manages this project. `absent`: the caller's NOT_FOUND for this
+    project (default: an unknown `code`)."""
+    require_known(principal, project, absent or not_found(PROJECT, "code"))
     require_staff(principal)
     if Role.ADMIN in principal.roles:
         return

@@ -186,7 +186,7 @@ async def generate_project_appendix(
     project = await repository.project_by_code(lookup_code(project_code, "projectCode"))
     if project is None:
         raise not_found(PROJECT, "projectCode")
-    await require_editor(principal, project)
+    await require_editor(principal, project, not_found(PROJECT, "projectCode"))
     given = parties.cleaned(party)
     return await store.save(await appendix_draft(project, given), principal.as_actor())
 
@@ -290,7 +290,7 @@ async def generate_acceptance_minutes(
         raise not_found(MILESTONE, "milestoneId")
     project = await repository.project_by_id(milestone["project"])
     assert project is not None
-    await require_editor(principal, project)
+    await require_editor(principal, project, not_found(MILESTONE, "milestoneId"))
     c = Checker()
     given = c.check(parties.cleaned, party)
     people = c.check(_participants, participants)

@@ -141,7 +141,7 @@ async def update_milestone(
     require_editor_role(principal)
     milestone, project = await _milestone_and_project(milestone_ref)
     milestone_id = milestone["id"]
-    await require_editor(principal, project)
+    await require_editor(principal, project, not_found(MILESTONE, "id"))
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
     values = clean_milestone_fields(data, creating=False, current=milestone)
@@ -199,7 +199,7 @@ async def move_milestone(
     require_editor_role(principal)
     milestone, project = await _milestone_and_project(milestone_ref)
     milestone_id = milestone["id"]
-    await require_editor(principal, project)
+    await require_editor(principal, project, not_found(MILESTONE, "id"))
     _require_open_project(project)
     note = clean_optional(comment, "comment", max_length=2000, multiline=True)
     documents = clean_evidence(evidence or [])

@@ -135,7 +135,10 @@ async def db(migrated: None) -> AsyncIterator[None]:
 
 
 # Settings that create_app() reads once, when it builds the app: a test that changes one gets an app of its own.
-APP_SHAPING = ("RESPONSE_CACHE", "REDIS_URL", "RESPONSE_CACHE_PREFIX", "PARTNER_DOCUMENTS")
+APP_SHAPING = (
+    *("RESPONSE_CACHE", "REDIS_URL", "RESPONSE_CACHE_PREFIX", "PARTNER_DOCUMENTS"),
+    *("APP_ENV", "GRAPHIQL", "INTROSPECTION", "MAX_UPLOAD_FILES"),
+)
 
 
 @functools.cache

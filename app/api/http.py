@@ -8,6 +8,7 @@ import json
 from litestar import Response
 
 from app.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
+from app.files import safe_filename
 
 _STATUS = {Unauthenticated: 401, PermissionDenied: 403, NotFound: 404}
 
@@ -26,8 +27,9 @@ def refusal(error: DomainError, lang: str) -> Response[bytes]:
 
 
 def attachment(content: bytes, filename: str, media_type: str) -> Response[bytes]:
-    """A private file: never cached, always downloaded (never rendered inline from our origin)."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
+    """A private file: never cached, always downloaded (never rendered inline from our origin), under a name
+    whose extension matches its type (names stored before that rule are corrected here too)."""
+    ascii_name = safe_filename(filename, media_type).encode("ascii", "replace").decode()
     return Response(
         content,
         media_type=media_type,

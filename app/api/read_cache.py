@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app import cache_versions, clock
-from app.api import trusted_documents
+from app.api import request_body, trusted_documents
 from app.api.context import authenticated
 from app.api.errors import QueryRefused, error_entry
 from app.api.query_guard import check_size, parse_checked, refusals, validation_errors
@@ -194,7 +194,7 @@ class ReadCache:
                     "variables": json.loads(params["variables"]) if params.get("variables") else None,
                     "extensions": json.loads(params["extensions"]) if params.get("extensions") else None,
                 }
-            except ValueError:
+            except (ValueError, RecursionError):  # the endpoint answers malformed input (app/api/request_body.py)
                 return None, None
             return request, None
         content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
@@ -205,10 +205,10 @@ class ReadCache:
         if body is None:
             return None, b""
         try:
-            request = json.loads(body)
-        except ValueError:
+            request = request_body.json_object(body)
+        except request_body.BadRequest:  # the endpoint answers malformed input with its 400
             return None, body
-        return (request if isinstance(request, dict) else None), body
+        return request, body
 
     def _rewritten(
         self, scope: HTTPScope, receive: Channel, request: dict[str, Any], query: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NewType
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.types.scalar import ScalarDefinition
 
 from app.money import VatRate
@@ -27,11 +28,32 @@ def _parse_vnd(value: Any) -> int:
     return value
 
 
+def _parse_upload(value: Any) -> Any:
+    """Only a file sent as a multipart part: strawberry's Upload took any JSON value, and a string then
+    reached `.read()` in a resolver and crashed."""
+    if not (hasattr(value, "read") and hasattr(value, "filename")):
+        raise GraphQLError(
+            "Upload expects a file sent as a part of a multipart request (GraphQL multipart request spec).",
+            extensions={
+                "code": "UPLOAD_EXPECTED",
+                "messageVi": "Trường này cần một tệp gửi kèm theo dạng multipart, không phải một giá trị JSON.",
+                "messageEn": "This field needs a file sent as a multipart part, not a JSON value.",
+            },
+        )
+    return value
+
+
 SCALARS: dict[object, ScalarDefinition] = {
+    Upload: strawberry.scalar(
+        name="Upload",
+        description="Represents a file upload.",
+        serialize=lambda value: value,
+        parse_value=_parse_upload,
+    ),
     Vnd: strawberry.scalar(
         name="Vnd",
         description="An amount in Vietnamese đồng: a whole number (VND has no minor unit).",
         serialize=int,
         parse_value=_parse_vnd,
-    )
+    ),
 }

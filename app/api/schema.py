@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 
 from app.api.cost import CostModel
 from app.api.errors import ErrorShaping, log_errors
+from app.api.introspection import IntrospectionGate
 from app.api.query_guard import QueryGuard
 from app.api.scalars import SCALARS
 from app.auth.api.resolvers import AuthMutation, AuthQuery
@@ -52,7 +53,7 @@ COST_MODEL = CostModel(
 def build_schema() -> Schema:
     # QueryGuard replaces strawberry's parser and validation caches and its depth and alias limiters:
     # they walked every fragment path (10⁸ for a 600-byte document) and rebuilt their rules per request.
-    extensions: list[Any] = [ErrorShaping, lambda: QueryGuard(COST_MODEL)]
+    extensions: list[Any] = [ErrorShaping, IntrospectionGate, lambda: QueryGuard(COST_MODEL)]
     return Schema(query=Query, mutation=Mutation, extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS))
 
 

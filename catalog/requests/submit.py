@@ -80,9 +80,10 @@ def _dates(f: SubmitFields, today: date, c: Checker) -> None:
 def document_errors(
     required_documents: Sequence[offers.Document], documents: Sequence[uploads.IncomingFile], all_mandatory: bool
 ) -> list[ErrorDetail]:
-    """Each file must answer one of the service's documents and pass the file checks; with
+    """Each file must answer one of the service's documents, one file each, and pass the file checks; with
     `all_mandatory`, every mandatory document must be there (a supplement may bring only some)."""
     errors: list[ErrorDetail] = []
+    seen: set[int] = set()
     if len(documents) > MAX_DOCUMENTS:
         return [ErrorDetail("TOO_MANY", f"Tối đa {MAX_DOCUMENTS} tệp.", f"At most {MAX_DOCUMENTS} files.", "documents")]
     for index, document in enumerate(documents):
@@ -95,6 +96,16 @@ def document_errors(
                     f"documents.{index}.requirement",
                 )
             )
+        elif document.requirement in seen:
+            errors.append(
+                ErrorDetail(
+                    "DUPLICATE_DOCUMENT",
+                    "Mỗi giấy tờ chỉ nộp một tệp; giấy tờ này đã có tệp khác trong yêu cầu.",
+                    "One file per required document; this document already has a file in the request.",
+                    f"documents.{index}.requirement",
+                )
+            )
+        seen.add(document.requirement)
         errors += uploads.check(document, index)
     given = {d.requirement for d in documents}
     for requirement in required_documents if all_mandatory else ():

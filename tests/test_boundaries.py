@@ -28,7 +28,9 @@ PUBLIC = {
     "billing": {"billing.api.types"},
 }
 # The composition root wires every domain together. (app.audit, the audit log, is part of the kernel.)
-COMPOSITION = {"app.main", "app.cli", "app.api.schema", "app.api.context"}
+# The worker process wires the subscribers as app.main does; the read cache resolves the caller (token or
+# API key) as app.api.context does, before the request reaches strawberry.
+COMPOSITION = {"app.main", "app.cli", "app.worker", "app.api.schema", "app.api.context", "app.api.read_cache"}
 
 
 def domain_of(module: str) -> str | None:

@@ -37,15 +37,6 @@ def _switch(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be on or off, not {raw!r}")
 
 
-def _introspection(production: bool) -> str:
-    raw = os.environ.get("INTROSPECTION", "").strip().lower()
-    if raw == "":
-        return "staff" if production else "on"
-    if raw not in INTROSPECTION_MODES:
-        raise ValueError(f"INTROSPECTION must be one of {', '.join(INTROSPECTION_MODES)}, not {raw!r}")
-    return raw
-
-
 @dataclass(frozen=True)
 class Settings:
     # sqlite:///relative/or/absolute/path.sqlite or postgresql://user@host:port/db
@@ -193,7 +184,7 @@ def get_settings() -> Settings:
         database_url=env.get("DATABASE_URL") or defaults.database_url,
         environment=environment,
         graphiql=_switch("GRAPHIQL", not production),
-        introspection=_introspection(production),
+        introspection=_choice("INTROSPECTION", INTROSPECTION_MODES, "staff" if production else "on"),
         log_level=env.get("LOG_LEVEL", defaults.log_level),
         token_ttl_hours=_int("TOKEN_TTL_HOURS", defaults.token_ttl_hours),
         max_failed_sign_ins=_int("MAX_FAILED_SIGN_INS", defaults.max_failed_sign_ins),

@@ -143,6 +143,9 @@ class Settings:
     max_queued_requests: int = 32  # per worker, waiting for a slot; beyond: 503 OVERLOADED at once
     queue_timeout_ms: int = 500  # longest wait for a slot before 503
     retry_after_seconds: int = 1
+    # PostgreSQL ends a pool session left idle inside a transaction this long (0: never): a last guard,
+    # should a connection ever again be lost in BEGIN (app/db.py), so that the pool refills itself.
+    db_idle_in_transaction_seconds: int = 60
     gc_freeze: bool = True  # gc.freeze() after start-up: the app's own objects are never scanned again
     gc_gen0_threshold: int = 50_000  # Python's default is 700; a request allocates far more
     # Background jobs (app/jobs.py): in process without REDIS_URL; with it, on Redis for `app.cli worker`.
@@ -262,6 +265,7 @@ def get_settings() -> Settings:
         max_queued_requests=_int("MAX_QUEUED_REQUESTS", defaults.max_queued_requests),
         queue_timeout_ms=_int("QUEUE_TIMEOUT_MS", defaults.queue_timeout_ms),
         retry_after_seconds=_int("RETRY_AFTER_SECONDS", defaults.retry_after_seconds),
+        db_idle_in_transaction_seconds=_int("DB_IDLE_IN_TRANSACTION_SECONDS", defaults.db_idle_in_transaction_seconds),
         gc_freeze=env.get("GC_FREEZE", "1").strip().lower() not in ("0", "false", "no", "off"),
         gc_gen0_threshold=_int("GC_GEN0_THRESHOLD", defaults.gc_gen0_threshold),
         redis_url=env.get("REDIS_URL", defaults.redis_url),

@@ -11,18 +11,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterat
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import aiosqlite
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
-from app.config import ROOT, Settings
+from app.config import ROOT, Settings, get_settings
 from app.errors import ValidationFailed
+
+_T = TypeVar("_T")
 
 # Statements run in the current context, when a caller asked to count them.
 _statements: ContextVar[list[str] | None] = ContextVar("sql_statements", default=None)
@@ -70,6 +72,101 @@ class _SharedConnection:
 _shared: ContextVar[_SharedConnection | None] = ContextVar("sqlite_shared_connection", default=None)
 
 
+async def _finish_off_loop(cleanup: Awaitable[None]) -> None:
+    """Runs `cleanup` to its end even when the calling task is being cancelled (again): it is shielded
+    in a task of its own, and its own failure is not the caller's (the caller re-raises its error)."""
+    task = asyncio.ensure_future(cleanup)
+    with contextlib.suppress(BaseException):
+        await asyncio.shield(task)
+
+
+async def _all_or_abandon(step: Awaitable[_T], abandon: Callable[[], Awaitable[None] | None]) -> _T:
+    """Piccolo's transactions give their connection back only when `__aenter__` and `__aexit__` run to
+    their end. A task cancelled while BEGIN, COMMIT or ROLLBACK is in flight (graphql-core cancels the
+    sibling fields of a field that fails; a client that goes away cancels its request), or a COMMIT that
+    raises, left the connection open in its transaction: on PostgreSQL "idle in transaction" until the
+    pool ran dry, on SQLite holding the write lock so that every later writer failed ("database is
+    locked"). Found by `make fuzz`. So when entering or leaving fails, the connection is rolled back,
+    given back, and the current-transaction variable restored."""
+    try:
+        return await step
+    except BaseException:
+        cleanup = abandon()  # forgets the transaction here, in the caller's context
+        if cleanup is not None:
+            await _finish_off_loop(cleanup)
+        raise
+
+
+def _forget(transaction: SQLiteTransaction | PostgresTransaction) -> None:
+    context = getattr(transaction, "context", None)
+    if context is not None:
+        with contextlib.suppress(ValueError, RuntimeError):  # already reset
+            transaction.engine.current_transaction.reset(context)
+
+
+class LeakFreeSQLiteTransaction(SQLiteTransaction):
+    async def __aenter__(self) -> SQLiteTransaction:
+        return await _all_or_abandon(super().__aenter__(), self._abandon)
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        return await _all_or_abandon(super().__aexit__(exception_type, exception, traceback), self._abandon)
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        # aiosqlite opens the connection on a thread of its own: cancelled meanwhile, the connection
+        # would be opened anyway and never closed (its thread keeping the process alive at exit).
+        opening = asyncio.ensure_future(super().get_connection())
+        try:
+            return await asyncio.shield(opening)
+        except BaseException:
+            await _finish_off_loop(self._close_when_open(opening))
+            raise
+
+    @classmethod
+    async def _close_when_open(cls, opening: Awaitable[aiosqlite.Connection]) -> None:
+        await cls._close(await opening)
+
+    def _abandon(self) -> Awaitable[None] | None:
+        connection = getattr(self, "connection", None)
+        if self._parent is not None or connection is None:
+            return None
+        _forget(self)
+        self.connection = None
+        return self._close(connection)
+
+    @staticmethod
+    async def _close(connection: aiosqlite.Connection) -> None:
+        try:
+            # Queued behind a BEGIN still in flight on aiosqlite's thread, so it runs after it.
+            with contextlib.suppress(Exception):
+                await connection.execute("ROLLBACK")
+        finally:
+            await connection.close()
+
+
+class LeakFreePostgresTransaction(PostgresTransaction):
+    async def __aenter__(self) -> PostgresTransaction:
+        return await _all_or_abandon(super().__aenter__(), self._abandon)
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        return await _all_or_abandon(super().__aexit__(exception_type, exception, traceback), self._abandon)
+
+    def _abandon(self) -> Awaitable[None] | None:
+        connection = getattr(self, "connection", None)
+        if self._parent is not None or connection is None:
+            return None
+        _forget(self)
+        self.connection = None
+        return self._close(connection)
+
+    async def _close(self, connection: Any) -> None:
+        if self.engine.pool:
+            # asyncpg waits for a cancelled statement, rolls back (its reset) and frees the slot; a
+            # connection it cannot reset is terminated and its slot freed.
+            await self.engine.pool.release(connection)
+        else:
+            await connection.close()
+
+
 class CountingSQLiteEngine(_Counting, SQLiteEngine):
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
         refuse_nul(querystring)
@@ -94,11 +191,19 @@ class CountingSQLiteEngine(_Counting, SQLiteEngine):
         async with shared.connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.deferred, allow_nested: bool = True
+    ) -> LeakFreeSQLiteTransaction:
+        return LeakFreeSQLiteTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
 
 class CountingPostgresEngine(_Counting, PostgresEngine):
     async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
         refuse_nul(querystring)
         return await super().run_querystring(querystring, in_pool)
+
+    def transaction(self, allow_nested: bool = True) -> LeakFreePostgresTransaction:
+        return LeakFreePostgresTransaction(engine=self, allow_nested=allow_nested)
 
 
 @contextlib.contextmanager
@@ -218,7 +323,8 @@ def is_sqlite() -> bool:
 async def database_lifespan() -> AsyncIterator[None]:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(max_size=20)
+        idle = get_settings().db_idle_in_transaction_seconds * 1000
+        await db.start_connection_pool(max_size=20, server_settings={"idle_in_transaction_session_timeout": str(idle)})
         try:
             yield
         finally:

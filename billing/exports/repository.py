@@ -120,9 +120,10 @@ class Reader:
             )
         return "LEFT JOIN invoice o ON o.id = i.original"
 
-    def _where(self, spec: ExportSpec) -> tuple[list[str], list[Any]]:
+    def _where(self, spec: ExportSpec, since: Any = None) -> tuple[list[str], list[Any]]:
+        """`since`: an issue date within the period to start from instead of its first day."""
         clauses = [f"i.status IN ({', '.join('?' for _ in spec.statuses)})", "i.issue_date >= ?", "i.issue_date <= ?"]
-        args: list[Any] = [*spec.statuses, spec.start, spec.end]
+        args: list[Any] = [*spec.statuses, spec.start if since is None else since, spec.end]
         if spec.symbol is not None:
             clauses.append("i.symbol = ?")
             args.append(spec.symbol)
@@ -141,10 +142,12 @@ class Reader:
 
     async def invoice_pages(self, spec: ExportSpec, size: int) -> AsyncIterator[list[Row]]:
         """Pages in (issue date, id) order, each starting after the last key of the one before (never
-        OFFSET): one range scan of the invoice_issue_date_id index per page."""
-        clauses, args = self._where(spec)
+        OFFSET): one range scan of the invoice_issue_date_id index per page. The last key's date is also
+        the lower bound on the date: given the period's first day as well, SQLite started every page's scan
+        there, reading all the pages before it again (quadratic: 55 s for 1,000,000 invoices, not 5)."""
         after: list[Any] = []
         while True:
+            clauses, args = self._where(spec, since=after[0] if after else None)
             keyset = ["(i.issue_date, i.id) > (?, ?)"] if after else []
             original = "" if self.page_columns == KEY_COLUMNS else f" {self._original_join}"
             sql = (

@@ -14,11 +14,14 @@ from typing import Any
 
 import aiosqlite
 import asyncpg
+from piccolo.columns import Date, Integer, Serial, Text, Varchar
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
 
 from app.db import engine
 from billing.exports.spec import ExportSpec
+from billing.tables import Invoice, InvoiceLine
 
 Row = Sequence[Any]
 
@@ -205,11 +208,11 @@ class Reader:
 
     async def invoices_csv(self, page: list[Row]) -> tuple[bytes, int]:
         """`invoices_of_page` as PostgreSQL's CSV (see `copy_csv`)."""
-        return await self.copy_csv(*self._invoices_sql(page, _as_text(INVOICE_COLUMNS)))
+        return await self.copy_csv(*self._invoices_sql(page, _INVOICE_FIELDS))
 
     async def lines_csv(self, spec: ExportSpec, page: list[Row]) -> tuple[bytes, int]:
         """`lines_of_page` as PostgreSQL's CSV (see `copy_csv`)."""
-        return await self.copy_csv(*self._lines_sql(spec, page, True, _as_text(LINE_COLUMNS)))
+        return await self.copy_csv(*self._lines_sql(spec, page, True, _LINE_FIELDS))
 
     async def totals_of_page(self, spec: ExportSpec, page: list[Row]) -> list[Row]:
         """(vat_rate, lines, amount, vat_amount) of the page's lines, summed by the database."""
@@ -259,10 +262,29 @@ class Reader:
             after = int(page[-1][0])
 
 
-def _as_text(columns: str) -> str:
-    """Each column as text, an empty one as NULL: COPY then writes what csv.writer writes for the same
-    row (it would quote an empty string to tell it from NULL; csv.writer writes both as nothing)."""
-    return ", ".join(f"NULLIF({column.strip()}::text, '')" for column in columns.split(","))
+_TABLES: dict[str, type[Table]] = {"i": Invoice, "o": Invoice, "l": InvoiceLine}
+
+
+def copy_fields(columns: str) -> str:
+    """The columns as COPY must write them to match csv.writer: text with an empty value as NULL (COPY
+    quotes an empty string to tell it from NULL; csv.writer writes both as nothing); integers and dates
+    as they are (the same digits; ISO dates, see `datestyle`). Any other type (a boolean would be `t`,
+    not `True`) is refused rather than written differently."""
+    fields = []
+    for column in (c.strip() for c in columns.split(",")):
+        alias, name = column.split(".")
+        kind = _TABLES[alias]._meta.get_column_by_name(name)
+        if isinstance(kind, Varchar | Text):
+            fields.append(f"NULLIF({column}, '')")
+        elif isinstance(kind, Integer | Serial | Date):  # BigInt is an Integer
+            fields.append(column)
+        else:
+            raise TypeError(f"{column}: COPY would not write a {type(kind).__name__} as csv.writer does")
+    return ", ".join(fields)
+
+
+_INVOICE_FIELDS = copy_fields(INVOICE_COLUMNS)  # checked on import
+_LINE_FIELDS = copy_fields(LINE_COLUMNS)
 
 
 def _numbered(sql: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from app.money import VatRate
 from billing.exports import csv_file, stream
 from billing.exports import spec as specs
-from billing.exports.repository import INVOICE_COLUMNS, LINE_COLUMNS, Reader
+from billing.exports.repository import INVOICE_COLUMNS, LINE_COLUMNS, Reader, copy_fields
 from billing.exports.totals import ExportTotals
 from tests.billing.exports_data import insert_invoice
 
@@ -97,3 +97,11 @@ def test_copy_output_takes_crlf_only_when_every_lf_ends_a_row() -> None:
     assert csv_file.from_copy(b'1,"a\r"\n', 1) == b'1,"a\r"\r\n'
     assert csv_file.from_copy(b'1,"a\nb"\n', 1) is None
     assert csv_file.from_copy(b"", 0) == b""
+
+
+def test_copy_writes_text_with_empty_as_null_numbers_and_dates_as_they_are_and_nothing_else() -> None:
+    assert copy_fields("i.id, i.issue_date, i.reason, o.symbol, l.quantity, l.amount") == (
+        "i.id, i.issue_date, NULLIF(i.reason, ''), NULLIF(o.symbol, ''), l.quantity, l.amount"
+    )
+    with pytest.raises(TypeError, match=r"^i\.overdue: COPY would not write a Boolean "):
+        copy_fields("i.id, i.overdue")

@@ -147,7 +147,7 @@ class Reader:
         """Pages in (issue date, id) order, each starting after the last key of the one before (never
         OFFSET): one range scan of the invoice_issue_date_id index per page. The last key's date is also
         the lower bound on the date: given the period's first day as well, SQLite started every page's scan
-        there, reading all the pages before it again (quadratic: 55 s for 1,000,000 invoices, not 5)."""
+        there, reading all the pages before it again (quadratic: a CSV of 1,000,000 took 55 CPU s, now 21)."""
         after: list[Any] = []
         while True:
             clauses, args = self._where(spec, since=after[0] if after else None)

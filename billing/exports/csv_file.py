@@ -74,6 +74,16 @@ class CsvRows:
         return self._drain()
 
 
+def from_copy(data: bytes, rows: int) -> bytes | None:
+    """PostgreSQL's `COPY … CSV` of text columns (an empty one as NULL) writes each row as csv.writer
+    does here (quotes exactly where a field holds a comma, a quote, CR or LF; quotes doubled) but ends
+    rows with LF. When there are as many LFs as rows, each ends a row and becomes CRLF; otherwise a field
+    holds a line break, which must stay as it is, and the page is left to csv.writer (None)."""
+    if data.count(b"\n") != rows:
+        return None
+    return data.replace(b"\n", b"\r\n")
+
+
 def error_line(code: str, message: str) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(("#ERROR", code, message))

@@ -17,7 +17,7 @@ from app.errors import DomainError
 from app.requestid import current_request_id
 from billing.exports import csv_file
 from billing.exports.einvoice_xml import EinvoiceXml, error_element
-from billing.exports.repository import Reader
+from billing.exports.repository import KEY_COLUMNS, Reader, Row
 from billing.exports.spec import ExportFormat, ExportRows, ExportSpec
 from billing.exports.totals import ExportTotals
 from billing.exports.workbook import Workbook
@@ -84,18 +84,33 @@ async def chunks(spec: ExportSpec, totals: ExportTotals, on_rows: OnRows = _noop
             return
         lines_wanted = spec.rows is ExportRows.LINES
         yield writer.header(csv_file.LINE_HEADER if lines_wanted else csv_file.INVOICE_HEADER)
+        if lines_wanted or reader.copies_csv:
+            reader.page_columns = KEY_COLUMNS  # the rows are read per page below
         async for page in reader.invoice_pages(spec, size):
             totals.add_page(await reader.totals_of_page(spec, page))
             totals.invoices += len(page)
-            if lines_wanted:
-                lines = await reader.lines_of_page(spec, page)
-                written += len(lines)
-                yield writer.rows(lines)
-            else:
-                written += len(page)
-                yield writer.rows(page)
+            chunk, rows = await _csv_page(reader, writer, spec, page, lines=lines_wanted)
+            written += rows
+            yield chunk
             on_rows(len(page))
         yield writer.trailer(totals, written, payments=False)
+
+
+async def _csv_page(
+    reader: Reader, writer: csv_file.CsvRows, spec: ExportSpec, page: list[Row], *, lines: bool
+) -> tuple[bytes, int]:
+    """A page's invoices (or their lines) as CSV bytes, and how many rows: written by PostgreSQL when
+    that is exact, else by the csv module from row tuples."""
+    if reader.copies_csv:
+        data, count = await (reader.lines_csv(spec, page) if lines else reader.invoices_csv(page))
+        exact = csv_file.from_copy(data, count)
+        if exact is not None:
+            return exact, count
+    if lines:
+        rows = await reader.lines_of_page(spec, page)
+    else:
+        rows = page if reader.page_columns != KEY_COLUMNS else await reader.invoices_of_page(page)
+    return writer.rows(rows), len(rows)
 
 
 async def build_xlsx(spec: ExportSpec, path: Path, totals: ExportTotals, on_rows: OnRows = _noop) -> None:

@@ -13,6 +13,7 @@ async def insert_invoice(
     number: int | None, day: date | None, lines: list[tuple[VatRate, int]], *, status: str = "issued",
     kind: str = "original", original: int | None = None, buyer: str = "Công ty TNHH Hồng Đức",
     buyer_kind: str = "organization", citizen_id: str = "", reason: str = "", paid: int = 0,
+    line_names: list[str] | None = None,
 ) -> int:  # fmt: skip
     amount = sum(a for _, a in lines)
     vat = sum(vat_amount(a, r) for r, a in lines)
@@ -28,7 +29,7 @@ async def insert_invoice(
     invoice_id = int(rows[0]["id"])
     await InvoiceLine.insert(
         *[
-            InvoiceLine(invoice=invoice_id, position=i, source="manual", name_vi=f"Dịch vụ số {i}", unit="gói",
+            InvoiceLine(invoice=invoice_id, position=i, source="manual", name_vi=line_names[i - 1] if line_names else f"Dịch vụ số {i}", unit="gói",
                         quantity=1, unit_amount=a, vat_rate=r.value, amount=a, vat_amount=vat_amount(a, r),
                         total_amount=a + vat_amount(a, r))
             for i, (r, a) in enumerate(lines, start=1)

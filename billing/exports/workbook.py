@@ -63,7 +63,10 @@ class _Series:
 class Workbook:
     def __init__(self, path: Path, timezone: ZoneInfo) -> None:
         # constant_memory: rows are flushed per sheet as written; strings are inline (no shared table).
-        self.raw = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
+        # Text stays text: a buyer named "=HYPERLINK(…)" must not become a formula that Excel runs
+        # (spreadsheet formula injection), nor an address a link.
+        options = {"strings_to_formulas": False, "strings_to_urls": False}
+        self.raw = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent), **options})
         self.timezone = timezone
         self.bold = self.raw.add_format({"bold": True})
         self.money = self.raw.add_format({"num_format": MONEY})

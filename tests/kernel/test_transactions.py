@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app import numbering
-from app.db import database_lifespan, engine, is_sqlite, transaction
+from app.db import database_lifespan, engine, is_sqlite, transaction, unflushed_transaction
 
 
 @pytest.fixture
@@ -133,3 +133,18 @@ async def test_postgresql_ends_a_session_left_idle_in_a_transaction(pool: None) 
     assert [dict(row) for row in rows] == [
         {"idle_in_transaction_session_timeout": "1min"}
     ]  # DB_IDLE_IN_TRANSACTION_SECONDS=60
+
+
+async def test_an_unflushed_transaction_does_not_wait_for_the_disk_and_never_changes_another(pool: None) -> None:
+    if is_sqlite():
+        pytest.skip("a PostgreSQL session setting")
+
+    async def synchronous_commit() -> str:
+        return str((await engine().run_ddl("SHOW synchronous_commit"))[0]["synchronous_commit"])
+
+    async with unflushed_transaction():
+        assert await synchronous_commit() == "off"
+    async with transaction():
+        assert await synchronous_commit() == "on"  # LOCAL: that transaction only
+        async with unflushed_transaction():  # joins the business transaction, whose commit must flush
+            assert await synchronous_commit() == "on"

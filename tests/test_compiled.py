@@ -71,7 +71,9 @@ def assert_same(fast: dict[str, Any] | None, standard: Any) -> None:
 
 # --- random catalog rows ------------------------------------------------------------------------------
 
-_text = st.one_of(st.sampled_from(WORDS), st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẠẢÃàáạảãỳýỵỷỹ ", max_size=30))
+_text = st.one_of(
+    st.sampled_from(WORDS), st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẠẢÃàáạảãỳýỵỷỹ ", max_size=30)
+)
 _channel = st.fixed_dictionaries(
     {"processing_days": st.integers(0, 60), "fee_amount": st.integers(0, 10**12)}  # BigInt, VND
 )
@@ -292,7 +294,7 @@ async def test_a_shape_it_does_not_compile_is_left_to_the_standard_executor(
     client: Api, catalog: dict[str, int]
 ) -> None:
     # introspection is not compiled (and the standard executor applies its gate)
-    fast, standard = await both("{ __type(name: \"Service\") { name } services(first: 1) { totalCount } }", {})
+    fast, standard = await both('{ __type(name: "Service") { name } services(first: 1) { totalCount } }', {})
     assert fast is None
     assert standard.data == {"__type": {"name": "Service"}, "services": {"totalCount": 47}}
     # nor a mutation
@@ -314,7 +316,9 @@ async def test_an_unexpected_error_is_left_to_the_standard_executor(
     assert fast is None
     # masked, with the path of the first failure (name is non-null: the error reaches the nullable parent)
     assert standard.data is None
-    assert [(e.message, e.path) for e in standard.errors] == [("Unexpected error", ["services", "edges", 0, "node", "name"])]
+    assert [(e.message, e.path) for e in standard.errors] == [
+        ("Unexpected error", ["services", "edges", 0, "node", "name"])
+    ]
 
 
 # --- over HTTP -----------------------------------------------------------------------------------------

@@ -34,8 +34,6 @@ from strawberry.types.field import StrawberryField
 
 from app.api.query_guard import Parsed
 from graphql import (
-    FieldNode,
-    GraphQLError,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
@@ -81,10 +79,6 @@ class FieldPlan:
     # Paths of attribute fields from this field's value to objects some prefetcher loads for.
     prefetch: list[tuple[tuple[FieldPlan, ...], ObjectPlan, Prefetcher]] = field(default_factory=list)
 
-    @property
-    def node(self) -> FieldNode:
-        return self.details[0].node
-
 
 @dataclass(eq=False)
 class ObjectPlan:
@@ -94,12 +88,6 @@ class ObjectPlan:
     def selected(self, name: str) -> list[FieldPlan]:
         """The selections of a field by its schema name (several when aliased with other arguments)."""
         return [f for f in self.fields if f.name == name]
-
-
-@dataclass(eq=False)
-class Plan:
-    root: ObjectPlan
-    directive_variables: tuple[str, ...]
 
 
 class Run:
@@ -432,7 +420,7 @@ def _object(plan: ObjectPlan) -> Callable[[Run, Any], Awaitable[Any]]:
 
 # --- running --------------------------------------------------------------------------------------------
 
-_plans: dict[tuple[Any, ...], Plan | None] = {}
+_plans: dict[tuple[Any, ...], ObjectPlan | None] = {}
 _directives: dict[str, tuple[str, ...]] = {}
 
 
@@ -468,14 +456,12 @@ async def execute(
                 _plans.clear()
                 _directives.clear()
             try:
-                _plans[key] = Plan(Compiler(schema, executor).root(), names)
+                _plans[key] = Compiler(schema, executor).root()
             except NotCompiled:
                 _plans[key] = None
         plan = _plans[key]
         if plan is None:
             return None
-        return await Run(executor, context, schema.config.info_class).object(plan.root, None)
-    except (NotCompiled, GraphQLError):
-        return None
-    except Exception:  # a resolver's error: the standard executor reports it (and logs it) as it always does
-        return None
+        return await Run(executor, context, schema.config.info_class).object(plan, None)
+    except Exception:  # NotCompiled, an argument's GraphQLError, a resolver's error: the standard executor
+        return None  # reports it (and logs it) as it always has

@@ -9,6 +9,8 @@ The key is (document hash, operation, variables, language, caller class, local d
 - the versions (app.cache_versions), read from the database on every request and bumped in the
   transaction of every change, so no process serves an answer older than the last committed change.
 GET answers carry an ETag (the body's hash) and Cache-Control, and `If-None-Match` gets 304.
+The same admitted reads, when their document is a registered one, are executed by the compiled executor
+(app/api/compiled.py), with the cache or without it; strawberry answers whatever that leaves.
 
 Anything else passes through untouched (mutations, signed-in callers, multipart, batches)."""
 

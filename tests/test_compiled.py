@@ -22,6 +22,7 @@ from app.api import compiled
 from app.api.context import Context, Loaders
 from app.api.query_guard import parse_checked
 from app.api.schema import schema
+from app.auth.enums import AccountKind, Role, Scope
 from app.auth.principal import ANONYMOUS, Principal
 from app.config import get_settings
 from app.db import count_queries
@@ -199,16 +200,36 @@ _variables = st.fixed_dictionaries(
 )
 
 
+# The read path compiles for anonymous callers and partner keys; a catalog manager (who sees drafts and
+# retired plans) is here too, so the plan is shown not to depend on who asks.
+CALLERS = [
+    ANONYMOUS,
+    Principal(api_key_id=1, scopes=frozenset({Scope.CATALOG_READ})),
+    Principal(api_key_id=2, scopes=frozenset({Scope.PROJECTS_READ})),
+    Principal(account_id=1, kind=AccountKind.STAFF, roles=frozenset({Role.CATALOG_MANAGER})),
+]
+
+
 @pytest.mark.anyio  # @given hides the coroutine from the conftest's automatic marker
 @EXAMPLES
-@given(services=st.lists(_service, max_size=3), variables=_variables, lang=st.sampled_from(["vi", "en"]))
+@given(
+    services=st.lists(_service, max_size=3),
+    variables=_variables,
+    lang=st.sampled_from(["vi", "en"]),
+    caller=st.sampled_from(range(len(CALLERS))),
+)
 async def test_the_compiled_executor_answers_as_the_standard_one(
-    client: Api, catalog: dict[str, int], services: list[dict[str, Any]], variables: dict[str, Any], lang: str
+    client: Api,
+    catalog: dict[str, int],
+    services: list[dict[str, Any]],
+    variables: dict[str, Any],
+    lang: str,
+    caller: int,
 ) -> None:
     # given the seeded catalog and some random services more (kept across examples: the rows accumulate)
     await insert(services)
-    # when both executors run the partner catalog operation with random variables
-    fast, standard = await both(CATALOG_SERVICES, variables, lang)
+    # when both executors run the partner catalog operation with random variables, for a random caller
+    fast, standard = await both(CATALOG_SERVICES, variables, lang, CALLERS[caller])
     event("refused" if standard.errors else "answered")  # --hypothesis-show-statistics: both occur, ~1:3
     # then the compiled one answers exactly when the standard one answers without errors, identically
     assert_same(fast, standard)
@@ -361,8 +382,6 @@ async def test_over_http_other_documents_and_signed_in_callers_take_the_standard
     ad_hoc = await post(client, "query { services(first: 2) { totalCount } }")
     assert ad_hoc.json() == {"data": {"services": {"totalCount": 47}}}
     # a signed-in caller (staff see drafts: their answers are their own)
-    from app.auth.enums import Role
-
     token = await client.staff("catalog@ttcntt.vn", Role.CATALOG_MANAGER)
     staff = await post(client, CATALOG_SERVICES, {"first": 1}, Authorization=f"Bearer {token}")
     assert len(staff.json()["data"]["services"]["edges"]) == 1

@@ -77,6 +77,43 @@ async def test_a_repeated_document_is_parsed_and_validated_once(
     assert cache_state(other) is None  # the response cache is off: all three ran in full
 
 
+async def test_a_json_body_is_parsed_once_on_its_way_to_strawberry(
+    response_cache_off: None, client: Api, catalog: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.api import endpoint, request_body
+
+    parsed: list[int] = []
+    json_object = request_body.json_object
+
+    def counted(raw: Any, part: str = "body") -> Any:
+        parsed.append(1)
+        return json_object(raw, part)
+
+    monkeypatch.setattr(request_body, "json_object", counted)  # the read cache's
+    monkeypatch.setattr(endpoint, "json_object", counted)  # the endpoint's
+    # a document that is not registered goes on to strawberry, with the body the read cache parsed
+    answer = await post(client, "query { departments { code } }")
+    assert answer.status_code == 200 and len(answer.json()["data"]["departments"]) == 5
+    assert len(parsed) == 1
+
+    # a body the read cache does not read (streamed, no Content-Length) is strawberry's own to parse, once
+    async def streamed() -> Any:
+        yield b'{"query": "{ __typename }"}'
+
+    answer = await client.http.post("/graphql", content=streamed(), headers={"content-type": "application/json"})
+    assert answer.json() == {"data": {"__typename": "Query"}}
+    assert len(parsed) == 2
+
+
+async def test_answers_are_compact_utf8_json(response_cache_off: None, client: Api, catalog: dict[str, int]) -> None:
+    # the standard executor's answer (not a registered document) and the compiled executor's alike
+    for query in ("query { departments { name } }", CATALOG_SERVICES):
+        response = await post(client, query, {"first": 1})
+        assert response.headers["content-type"] == "application/json"
+        assert "Đ".encode() in response.content or "ị".encode() in response.content
+        assert b"\\u" not in response.content and b'": ' not in response.content
+
+
 # --- 2. the response cache ---------------------------------------------------------------------------
 
 

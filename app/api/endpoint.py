@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
@@ -23,6 +24,7 @@ from app.api.request_body import (
     BadRequest,
     bad_request,
     check_files_map,
+    handed_over,
     invalid_multipart,
     json_object,
     too_many_files,
@@ -77,7 +79,15 @@ def graphql_controller(settings: Settings) -> type:
 
     class GraphQLEndpoint(base):  # strawberry's controller class, made at run time
         def decode_json(self, data: str | bytes) -> object:
+            handed = handed_over.get()
+            if handed is not None and handed[0] == data:
+                return handed[1]  # parsed by the read cache, from these very bytes
             return json_object(data)
+
+        def encode_json(self, data: object) -> bytes:
+            # msgspec: several times faster than json.dumps on a page of rows, and UTF-8 rather than
+            # \u escapes (the same JSON value), as the compiled executor's and the cache's answers.
+            return msgspec.json.encode(data)
 
         async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, Any]:
             try:

@@ -9,6 +9,8 @@ The key is (document hash, operation, variables, language, caller class, local d
 - the versions (app.cache_versions), read from the database on every request and bumped in the
   transaction of every change, so no process serves an answer older than the last committed change.
 GET answers carry an ETag (the body's hash) and Cache-Control, and `If-None-Match` gets 304.
+The same admitted reads, when their document is a registered one, are executed by the compiled executor
+(app/api/compiled.py), with the cache or without it; strawberry answers whatever that leaves.
 
 Anything else passes through untouched (mutations, signed-in callers, multipart, batches)."""
 
@@ -17,17 +19,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import msgspec
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app import cache_versions, clock
-from app.api import request_body, trusted_documents
-from app.api.context import authenticated
+from app.api import compiled, request_body, trusted_documents
+from app.api.context import Context, Loaders, authenticated
 from app.api.errors import QueryRefused, error_entry
-from app.api.query_guard import check_size, parse_checked, refusals, validation_errors
+from app.api.query_guard import Parsed, check_size, parse_checked, refusals, validation_errors
 from app.api.response_store import Entry, Store
 from app.api.schema import COST_MODEL, schema
 from app.auth import service as auth
@@ -127,6 +131,15 @@ def _replay(body: bytes, receive: Channel) -> Channel:
     return replay
 
 
+@dataclass(frozen=True)
+class Admitted:
+    query: str
+    parsed: Parsed
+    operation_name: str | None
+    variables: dict[str, Any]
+    caller: tuple[str, Principal]
+
+
 class ReadCache:
     def __init__(self, settings: Settings, store: Store | None) -> None:
         self.settings = settings
@@ -159,27 +172,48 @@ class ReadCache:
             await _send(send, 200, _json({"data": None, "errors": [error_entry(refusal, lang)]}), [])
             return
         if query is not None and request.get("query") != query:
-            scope, receive = self._rewritten(scope, receive, request, query)
-        key, caller = await self._key(scope, request, query, lang)
-        if key is None or self.store is None:
-            await app(scope, receive, send)
+            scope, receive, request, body = self._rewritten(scope, receive, request, query)
+        admitted = await self._admit(scope, request, query)
+        if admitted is None:
+            await _pass(app, scope, receive, send, request, body)
             return
-        token = authenticated.set(caller[1] if caller else None)
+        key = await self._key(admitted, lang) if self.store is not None else None
+        token = authenticated.set(admitted.caller[1])
         try:
-            entry = await self.store.get(key)
-            if entry is not None:
-                await self._answer(scope, send, entry, caller, b"hit")
+            if key is not None and self.store is not None:
+                entry = await self.store.get(key)
+                if entry is not None:
+                    await self._answer(scope, send, entry, admitted.caller, b"hit")
+                    return
+            answer = await self._compiled(admitted, lang)
+            if answer is None:
+                if key is None:
+                    await _pass(app, scope, receive, send, request, body)
+                    return
+                start, answer = await _capture(app, scope, receive, request, body)
+                if not (start.get("status") == 200 and _without_errors(answer)):
+                    await send(start)
+                    await send({"type": "http.response.body", "body": answer})
+                    return
+            if key is None or self.store is None:
+                await _send(send, 200, answer, [])
                 return
-            start, body = await _capture(app, scope, receive)
-            if start.get("status") == 200 and _without_errors(body):
-                entry = Entry.of(body)
-                await self.store.put(key, entry)
-                await self._answer(scope, send, entry, caller, b"miss")
-            else:
-                await send(start)
-                await send({"type": "http.response.body", "body": body})
+            entry = Entry.of(answer)
+            await self.store.put(key, entry)
+            await self._answer(scope, send, entry, admitted.caller, b"miss")
         finally:
             authenticated.reset(token)
+
+    async def _compiled(self, admitted: Admitted, lang: str) -> bytes | None:
+        """The answer of a registered document by the compiled executor (app/api/compiled.py), or None:
+        the standard executor answers then (whatever it could not do exactly, errors included)."""
+        if not trusted_documents.is_registered(admitted.query):
+            return None
+        context = Context(principal=admitted.caller[1], lang=lang, loaders=Loaders())
+        data = await compiled.execute(
+            schema, admitted.query, admitted.parsed, admitted.operation_name, admitted.variables, context
+        )
+        return None if data is None else _json({"data": data})
 
     async def _request(self, scope: HTTPScope, receive: Channel) -> tuple[dict[str, Any] | None, bytes | None]:
         """The GraphQL request (query, variables, operationName, extensions) and the body read to get it."""
@@ -212,59 +246,61 @@ class ReadCache:
 
     def _rewritten(
         self, scope: HTTPScope, receive: Channel, request: dict[str, Any], query: str
-    ) -> tuple[HTTPScope, Channel]:
+    ) -> tuple[HTTPScope, Channel, dict[str, Any], bytes | None]:
         """The request as strawberry must see it: with the registered document's text."""
         request = {**request, "query": query}
         if scope["method"] == "GET":
             params = dict(parse_qsl(bytes(scope.get("query_string", b"")).decode("latin-1")))
             params["query"] = query
-            return {**scope, "query_string": urlencode(params).encode()}, receive
+            return {**scope, "query_string": urlencode(params).encode()}, receive, request, None
         body = _json(request)
         headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
         headers.append((b"content-length", str(len(body)).encode()))
-        return {**scope, "headers": headers}, _replay(body, receive)
+        return {**scope, "headers": headers}, _replay(body, receive), request, body
 
-    async def _key(
-        self, scope: HTTPScope, request: Mapping[str, Any], query: str | None, lang: str
-    ) -> tuple[str | None, tuple[str, Principal] | None]:
+    async def _admit(self, scope: HTTPScope, request: Mapping[str, Any], query: str | None) -> Admitted | None:
+        """A public read by an anonymous caller or a partner key that the guard lets through: what the
+        cache and the compiled executor may answer. None for anything else (strawberry answers it)."""
         operation_name = request.get("operationName")
         variables = request.get("variables") or {}
         if (
-            self.store is None
-            or query is None
+            query is None
             or not isinstance(variables, dict)
             or not isinstance(operation_name, str | None)
             or not public_operation(query, operation_name)
         ):
-            return None, None
+            return None
         settings = self.settings
         parsed = parse_checked(query, settings.graphql_max_tokens, settings.graphql_max_selections)
         if parsed is None or validation_errors(schema._schema, parsed):
-            return None, None  # validated once per document (cached with the parse)
+            return None  # validated once per document (cached with the parse)
         caller = await _caller(scope)
         if caller is None:
-            return None, None
+            return None
         if refusals(schema._schema, parsed, operation_name, variables, caller[1], COST_MODEL):
-            return None, None  # refused by the guard: strawberry says so, without reading anything
+            return None  # refused by the guard: strawberry says so, without reading anything
         if (
             settings.partner_documents == "registered"
             and caller[1].api_key_id
             and not trusted_documents.is_registered(query)
         ):
-            return None, None
+            return None
+        return Admitted(query, parsed, operation_name, variables, caller)
+
+    async def _key(self, admitted: Admitted, lang: str) -> str:
         parts = (
-            trusted_documents.digest(query),
-            operation_name or "",
-            _canonical(variables),
+            trusted_documents.digest(admitted.query),
+            admitted.operation_name or "",
+            _canonical(admitted.variables),
             lang,
-            caller[0],
+            admitted.caller[0],
             clock.local_today().isoformat(),
             await cache_versions.current(),
         )
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), caller
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     async def _answer(
-        self, scope: HTTPScope, send: Channel, entry: Entry, caller: tuple[str, Principal] | None, state: bytes
+        self, scope: HTTPScope, send: Channel, entry: Entry, caller: tuple[str, Principal], state: bytes
     ) -> None:
         headers = [(b"x-response-cache", state)]
         if scope["method"] == "GET":
@@ -279,10 +315,10 @@ class ReadCache:
                 return
         await _send(send, 200, entry.body, headers)
 
-    def _cache_control(self, caller: tuple[str, Principal] | None) -> bytes:
+    def _cache_control(self, caller: tuple[str, Principal]) -> bytes:
         # Answers to partner keys are theirs: shared caches must not keep them. With max-age 0 every
         # use is revalidated (304 when unchanged), so no HTTP cache outlives a change either.
-        audience = "public" if caller is not None and caller[0] == "anonymous" else "private"
+        audience = "public" if caller[0] == "anonymous" else "private"
         age = self.settings.response_max_age
         return f"{audience}, max-age={age}".encode() if age > 0 else f"{audience}, no-cache".encode()
 
@@ -296,17 +332,30 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 def _without_errors(body: bytes) -> bool:
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = msgspec.json.decode(body)
+    except msgspec.DecodeError:
         return False
     return isinstance(payload, dict) and "errors" not in payload and payload.get("data") is not None
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return msgspec.json.encode(value)  # compact, UTF-8 (not \u escapes), as the endpoint's answers
 
 
-async def _capture(app: ASGIApp, scope: HTTPScope, receive: Channel) -> tuple[dict[str, Any], bytes]:
+async def _pass(
+    app: ASGIApp, scope: HTTPScope, receive: Channel, send: Channel, request: dict[str, Any], body: bytes | None
+) -> None:
+    """On to strawberry, with the body already parsed here handed over (it is not parsed twice)."""
+    token = request_body.handed_over.set((body, request) if body is not None else None)
+    try:
+        await app(scope, receive, send)
+    finally:
+        request_body.handed_over.reset(token)
+
+
+async def _capture(
+    app: ASGIApp, scope: HTTPScope, receive: Channel, request: dict[str, Any], body: bytes | None
+) -> tuple[dict[str, Any], bytes]:
     """The answer, held back: whether it may be kept is known only once it is whole."""
     start: dict[str, Any] = {"type": "http.response.start", "status": 500, "headers": []}
     chunks: list[bytes] = []
@@ -318,7 +367,7 @@ async def _capture(app: ASGIApp, scope: HTTPScope, receive: Channel) -> tuple[di
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
 
-    await app(scope, receive, capture)
+    await _pass(app, scope, receive, capture, request, body)
     return start, b"".join(chunks)
 
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from app.errors import DomainError
+
+# A JSON body the read cache (app/api/read_cache.py) has already read and parsed, with what it parsed to:
+# the endpoint takes the object instead of parsing the same bytes again.
+handed_over: ContextVar[tuple[bytes, dict[str, Any]] | None] = ContextVar("handed_over", default=None)
 
 # Deeper than any variables our schema takes (inputs nest three or four levels); Python's json parser
 # itself fails with RecursionError near 1,000 levels, and later passes recurse again.

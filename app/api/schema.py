@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from app.api.compiled import PREFETCHERS
 from app.api.cost import CostModel
 from app.api.errors import ErrorShaping, log_errors
 from app.api.introspection import IntrospectionGate
@@ -18,6 +19,7 @@ from app.auth.api.resolvers import AuthMutation, AuthQuery
 from billing.api.mutations import BillingMutation
 from billing.api.queries import BillingQuery
 from catalog.api.mutations import CatalogMutation
+from catalog.api.prefetch import prefetch_services
 from catalog.api.queries import CatalogQuery
 from catalog.enums import Channel
 from catalog.requests.api.mutations import RequestsMutation
@@ -58,3 +60,5 @@ def build_schema() -> Schema:
 
 
 schema = build_schema()
+# What the compiled executor (app/api/compiled.py) loads up front for a page of each type.
+PREFETCHERS["Service"] = prefetch_services

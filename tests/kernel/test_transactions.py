@@ -148,3 +148,28 @@ async def test_an_unflushed_transaction_does_not_wait_for_the_disk_and_never_cha
         assert await synchronous_commit() == "on"  # LOCAL: that transaction only
         async with unflushed_transaction():  # joins the business transaction, whose commit must flush
             assert await synchronous_commit() == "on"
+
+
+async def test_a_released_connection_costs_no_reset_round_trip_but_is_rolled_back(
+    pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_sqlite():
+        pytest.skip("PostgreSQL's connection pool")
+    import asyncpg
+
+    sent: list[str] = []
+    real = asyncpg.Connection.execute
+
+    async def execute(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(query)
+        return await real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(asyncpg.Connection, "execute", execute)
+    assert await numbering.last_number("leak-test") == 0  # one pooled statement, then the release
+    assert not any("RESET ALL" in query for query in sent)
+    pg = engine().pool
+    async with pg.acquire() as connection:  # released with its transaction open
+        await connection.execute("BEGIN")
+        await connection.execute("SELECT 1")
+    assert "ROLLBACK" in sent
+    assert await open_transactions() == 0

@@ -97,6 +97,12 @@ async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
         await RateCounter.delete().where(RateCounter.window_start < _seconds(now - FORGET_AFTER))
 
 
+def counting() -> AbstractAsyncContextManager[None]:
+    """A transaction around counting, the limited work and any give-back (see catalog/requests/tracking.py):
+    the counters' rows stay locked until it ends, so attempts on one key take turns."""
+    return unflushed_transaction()
+
+
 def _unflushed_statements() -> AbstractAsyncContextManager[None]:
     """For statements that each stand alone: on SQLite they commit one by one on the request's shared
     connection (a transaction would open a connection of its own)."""

@@ -21,7 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
-from app.config import ROOT, Settings
+from app.config import ROOT, Settings, get_settings
 from app.errors import ValidationFailed
 
 # Statements run in the current context, when a caller asked to count them.
@@ -218,7 +218,7 @@ def is_sqlite() -> bool:
 async def database_lifespan() -> AsyncIterator[None]:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(max_size=20)
+        await db.start_connection_pool(min_size=get_settings().database_pool_min_size, max_size=20)
         try:
             yield
         finally:

@@ -193,6 +193,7 @@ async def catalog(db: None) -> dict[str, int]:
     before this fixture the seed runs again, since it stamps dates from the clock."""
     from app import clock
     from app.cli import seed
+    from app.db import database_lifespan
 
     unfrozen = clock.now is _real_now
     year = clock.local_today().year
@@ -200,7 +201,8 @@ async def catalog(db: None) -> dict[str, int]:
         snapshot, counts = _seeded[year]
         await support.restore(snapshot)
         return dict(counts)
-    counts = (await seed())["catalog"]
+    async with database_lifespan():  # on PostgreSQL, without a pool each of the seed's statements would connect
+        counts = (await seed())["catalog"]
     if unfrozen:
         _seeded[year] = (await support.take_snapshot(f"seeded_{year}"), dict(counts))
     return counts

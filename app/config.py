@@ -41,6 +41,7 @@ def _switch(name: str, default: bool) -> bool:
 class Settings:
     # sqlite:///relative/or/absolute/path.sqlite or postgresql://user@host:port/db
     database_url: str = field(default_factory=lambda: f"sqlite:///{ROOT / 'var' / 'ttcntt.sqlite'}")
+    database_pool_min_size: int = 10  # PostgreSQL: connections opened when the pool starts (at most 20)
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     environment: str = "development"
     log_level: str = "INFO"
@@ -185,6 +186,7 @@ def get_settings() -> Settings:
     production = environment.strip().lower() == "production"
     return Settings(
         database_url=env.get("DATABASE_URL") or defaults.database_url,
+        database_pool_min_size=min(20, max(0, _int("DATABASE_POOL_MIN_SIZE", defaults.database_pool_min_size))),
         environment=environment,
         graphiql=_switch("GRAPHIQL", not production),
         introspection=_choice("INTROSPECTION", INTROSPECTION_MODES, "staff" if production else "on"),

@@ -344,10 +344,13 @@ async def keep_session(connection: Any) -> None:
 async def database_lifespan() -> AsyncIterator[None]:
     db = engine()
     if isinstance(db, PostgresEngine):
-        idle = get_settings().db_idle_in_transaction_seconds * 1000
+        settings = get_settings()
         await db.start_connection_pool(
+            min_size=settings.database_pool_min_size,
             max_size=20,
-            server_settings={"idle_in_transaction_session_timeout": str(idle)},
+            server_settings={
+                "idle_in_transaction_session_timeout": str(settings.db_idle_in_transaction_seconds * 1000)
+            },
             reset=keep_session,
         )
         try:

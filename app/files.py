@@ -9,6 +9,7 @@ go through a database row that names the file and says who may read it.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -118,7 +119,10 @@ def store(file: Incoming) -> Stored:
     target = get_settings().upload_dir / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
+        # A temporary name of this writer's own: two uploads of the same file at once each write their
+        # copy, and the second rename replaces the first with the same bytes (a shared `.part` was
+        # renamed away under the other writer, who then failed).
+        temporary = target.with_name(f"{digest}.{secrets.token_hex(8)}.part")
         temporary.write_bytes(file.data)
         temporary.replace(target)
     kind = media_type(file)

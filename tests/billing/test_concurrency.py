@@ -34,13 +34,13 @@ async def drafts(count: int) -> list[int]:
 async def test_fifty_concurrent_issuers_number_a_thousand_invoices_without_gap_or_duplicate(db: None) -> None:
     if is_sqlite():
         pytest.skip("concurrency is exercised on PostgreSQL (SQLite serialises writers)")
-    ids = await drafts(1000)
 
     async def issuer(mine: list[int]) -> None:
         for invoice_id in mine:
             await invoices.issue(FINANCE, invoice_id, 1)
 
-    async with database_lifespan():
+    async with database_lifespan():  # the drafts too: without a pool each statement opens a connection
+        ids = await drafts(1000)
         await asyncio.gather(*(issuer(ids[i::50]) for i in range(50)))
     numbers = sorted(row["number"] for row in await Invoice.select(Invoice.number))
     assert numbers == list(range(1, 1001))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 
-from app.files import safe_filename
+from app import files
+from app.files import IncomingFile, safe_filename
 from tests.requests.helpers import PDF, People, plan_id, snapshot, submit
 from tests.support import Api
 
@@ -66,3 +68,17 @@ async def test_a_pdf_named_html_is_stored_and_downloaded_as_pdf(client: Api, peo
 )  # fmt: skip
 def test_safe_filename_keeps_only_the_extension_of_the_type(name: str, media_type: str, stored: str) -> None:
     assert safe_filename(name, media_type) == stored
+
+
+def test_storing_a_file_leaves_another_writers_temporary_copy_alone(upload_dir: Any) -> None:
+    """Two uploads of the same bytes at once: each writes a temporary copy of its own before the rename."""
+    data = PDF + b"same bytes uploaded twice at once"
+    digest = hashlib.sha256(data).hexdigest()
+    folder = upload_dir / digest[:2]
+    folder.mkdir(parents=True)
+    other = folder / f"{digest}.part"  # the temporary copy of a writer still at work (the name of old)
+    other.write_bytes(b"half written")
+    stored = files.store(IncomingFile("a.pdf", "application/pdf", data))
+    assert (upload_dir / stored.stored_path).read_bytes() == data
+    assert other.read_bytes() == b"half written"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([digest, f"{digest}.part"])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 
@@ -82,18 +83,57 @@ async def chunks(spec: ExportSpec, totals: ExportTotals, on_rows: OnRows = _noop
                 on_rows(len(page))
             yield writer.trailer(totals, written, payments=True)
             return
-        lines_wanted = spec.rows is ExportRows.LINES
-        yield writer.header(csv_file.LINE_HEADER if lines_wanted else csv_file.INVOICE_HEADER)
-        if lines_wanted or reader.copies_csv:
-            reader.page_columns = KEY_COLUMNS  # the rows are read per page below
+        if spec.rows is ExportRows.INVOICES:
+            yield writer.header(csv_file.INVOICE_HEADER)
+            async for chunk, count in invoice_csv_pages(reader, writer, spec, size):
+                totals.invoices += count
+                written += count
+                yield chunk
+                on_rows(count)
+            totals.add_page(await reader.totals(spec))  # the same snapshot: exactly the rows written
+            yield writer.trailer(totals, written, payments=False)
+            return
+        yield writer.header(csv_file.LINE_HEADER)
+        reader.page_columns = KEY_COLUMNS  # the lines are read per page below
         async for page in reader.invoice_pages(spec, size):
             totals.add_page(await reader.totals_of_page(spec, page))
             totals.invoices += len(page)
-            chunk, rows = await _csv_page(reader, writer, spec, page, lines=lines_wanted)
+            chunk, rows = await _csv_page(reader, writer, spec, page, lines=True)
             written += rows
             yield chunk
             on_rows(len(page))
         yield writer.trailer(totals, written, payments=False)
+
+
+async def invoice_csv_pages(
+    reader: Reader, writer: csv_file.CsvRows, spec: ExportSpec, size: int
+) -> AsyncIterator[tuple[bytes, int]]:
+    """The invoice CSV's rows a page at a time (bytes, invoices), each page one query that writes the rows
+    itself: PostgreSQL's COPY (a page with a line break inside a field is read again as tuples for
+    csv.writer, see `csv_file.from_copy`), SQLite's printf. The next page starts after the last row's key,
+    its first two fields."""
+    after: tuple[int, Any] | None = None
+    while True:
+        sql, args = reader.invoice_csv_page(spec, after, size)
+        if reader.copies_csv:
+            data, count = await reader.copy_csv(sql, args)
+            chunk = csv_file.from_copy(data, count)
+            if chunk is not None and count:
+                last_id, last_date = chunk[chunk.rfind(b"\n", 0, len(chunk) - 1) + 1 :].split(b",", 2)[:2]
+                after = (int(last_id), date.fromisoformat(last_date.decode("ascii")))
+            elif count:
+                rows = await reader.fetch(sql, args)
+                chunk, after = writer.rows(rows), (int(rows[-1][0]), rows[-1][1])
+        else:
+            rows = await reader.fetch(sql, args)
+            count = len(rows)
+            chunk = b"".join([row[0] for row in rows])
+            after = (rows[-1][1], rows[-1][2]) if rows else None
+        if not count:
+            return
+        yield chunk or b"", count
+        if count < size:
+            return
 
 
 async def _csv_page(

@@ -320,8 +320,23 @@ def failing_second_page(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Reader, "totals_of_page", flaky)
 
 
+@pytest.fixture
+def failing_second_csv_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The invoice CSV reads a page by one query (its totals come once, at the end): the second fails."""
+    original = Reader.invoice_csv_page
+    calls = {"n": 0}
+
+    def flaky(self: Reader, spec: Any, after: Any, size: int) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("SELECT i.id FROM invoice: disk I/O error")
+        return original(self, spec, after, size)
+
+    monkeypatch.setattr(Reader, "invoice_csv_page", flaky)
+
+
 async def test_a_csv_that_fails_mid_way_ends_with_an_error_marker_and_no_end(
-    client: Api, billing: Billing, books: dict[str, Any], failing_second_page: None
+    client: Api, billing: Billing, books: dict[str, Any], failing_second_csv_page: None
 ) -> None:
     response = await download(client, "csv", billing.finance)
     assert response.status_code == 200  # the first page had left already
@@ -364,22 +379,23 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
     from billing.exports import stream
     from billing.exports.totals import ExportTotals
 
-    pages: list[int] = []
-    original = Reader.invoice_pages
+    pages: list[Any] = []  # where each page query starts: None, then the last (id, issue date) read
+    original = Reader.invoice_csv_page
 
-    async def counted(self: Reader, spec: Any, size: int) -> Any:
-        async for page in original(self, spec, size):
-            pages.append(len(page))
-            yield page
+    def counted(self: Reader, spec: Any, after: Any, size: int) -> Any:
+        pages.append(after if after is None else (after[0], str(after[1])))
+        return original(self, spec, after, size)
 
-    monkeypatch.setattr(Reader, "invoice_pages", counted)
+    monkeypatch.setattr(Reader, "invoice_csv_page", counted)
     chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), ExportTotals())
     header = await chunks.__anext__()
     first_rows = await chunks.__anext__()
     assert header.startswith(b"\xef\xbb\xbf") and first_rows.count(b"\r\n") == 2
-    assert pages == [2]  # one page of two read; two pages still unread
+    assert len(pages) == 1  # one page of two read; the other two invoices still unread
     rest = [chunk async for chunk in chunks]
-    assert pages == [2, 2]
+    # Four invoices in pages of two: the third query finds nothing more.
+    api_id = int(first_rows.split(b"\r\n")[1].split(b",")[0])  # the second row: the API's, 10 March
+    assert pages == [None, (api_id, "2026-03-10"), (books["citizen"], "2026-03-31")]
     assert rest[-1].endswith(b"#END,4\r\n")
 
 

@@ -98,7 +98,7 @@ async def chunks(spec: ExportSpec, totals: ExportTotals, on_rows: OnRows = _noop
         async for page in reader.invoice_pages(spec, size):
             totals.add_page(await reader.totals_of_page(spec, page))
             totals.invoices += len(page)
-            chunk, rows = await _csv_page(reader, writer, spec, page, lines=True)
+            chunk, rows = await _lines_csv_page(reader, writer, spec, page)
             written += rows
             yield chunk
             on_rows(len(page))
@@ -136,20 +136,17 @@ async def invoice_csv_pages(
             return
 
 
-async def _csv_page(
-    reader: Reader, writer: csv_file.CsvRows, spec: ExportSpec, page: list[Row], *, lines: bool
+async def _lines_csv_page(
+    reader: Reader, writer: csv_file.CsvRows, spec: ExportSpec, page: list[Row]
 ) -> tuple[bytes, int]:
-    """A page's invoices (or their lines) as CSV bytes, and how many rows: written by PostgreSQL when
-    that is exact, else by the csv module from row tuples."""
+    """A page's lines as CSV bytes, and how many: written by PostgreSQL when that is exact, else by the
+    csv module from row tuples."""
     if reader.copies_csv:
-        data, count = await (reader.lines_csv(spec, page) if lines else reader.invoices_csv(page))
+        data, count = await reader.lines_csv(spec, page)
         exact = csv_file.from_copy(data, count)
         if exact is not None:
             return exact, count
-    if lines:
-        rows = await reader.lines_of_page(spec, page)
-    else:
-        rows = page if reader.page_columns != KEY_COLUMNS else await reader.invoices_of_page(page)
+    rows = await reader.lines_of_page(spec, page)
     return writer.rows(rows), len(rows)
 
 

@@ -53,6 +53,7 @@ class Reader:
         self._sqlite: aiosqlite.Connection | None = None
         self._pg: asyncpg.Connection | None = None
         self._pg_tx: Any = None
+        self._pg_config: dict[str, Any] = {}
         self.page_columns = INVOICE_COLUMNS
 
     @property
@@ -63,6 +64,7 @@ class Reader:
     async def __aenter__(self) -> Reader:
         db = engine()
         if isinstance(db, PostgresEngine):
+            self._pg_config = db.config
             self._pg = await asyncpg.connect(**db.config)
             self._pg_tx = self._pg.transaction(isolation="repeatable_read", readonly=True)
             await self._pg_tx.start()
@@ -223,10 +225,19 @@ class Reader:
         order = f"ORDER BY i.issue_date, i.id LIMIT {int(size)}"
         return f"SELECT {columns} FROM invoice i {self._original_join} WHERE {where} {order}", args
 
-    async def totals(self, spec: ExportSpec) -> list[Row]:
+    async def snapshot(self) -> str | None:
+        """PostgreSQL: this transaction's snapshot, for `totals` on a connection of its own (None on
+        SQLite, which has no way to share one)."""
+        return None if self._pg is None else str(await self._pg.fetchval("SELECT pg_export_snapshot()"))
+
+    async def totals(self, spec: ExportSpec, snapshot: str | None = None) -> list[Row]:
         """(vat_rate, lines, amount, vat_amount) of every line the export covers, summed by the database in
         one query on the export's snapshot, so they describe exactly the rows written (a hash join on
-        PostgreSQL: a tenth of the cost of summing each page by its ids)."""
+        PostgreSQL: a tenth of the cost of summing each page by its ids).
+
+        Given `snapshot`, on a second PostgreSQL connection that imports it, so another backend sums while
+        this one writes the rows (2 of 8 CPU seconds of a million invoices); this reader's transaction,
+        which keeps the snapshot alive, must stay open until it is done."""
         clauses, args = self._where(spec)
         if spec.vat_rate is not None:
             clauses.append("l.vat_rate = ?")
@@ -235,7 +246,18 @@ class Reader:
             "SELECT l.vat_rate, COUNT(*), SUM(l.amount), SUM(l.vat_amount) FROM invoice i"
             f" JOIN invoice_line l ON l.invoice = i.id WHERE {' AND '.join(clauses)} GROUP BY l.vat_rate"
         )
-        return await self.fetch(sql, args)
+        if snapshot is None:
+            return await self.fetch(sql, args)
+        if not snapshot.replace("-", "").isalnum():  # the server's own id, such as 00000003-0000001B-1
+            raise ValueError(f"not a snapshot id: {snapshot!r}")
+        conn = await asyncpg.connect(**self._pg_config)
+        try:
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                await conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                await conn.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                return list(await conn.fetch(_numbered(sql), *args))
+        finally:
+            await conn.close()
 
     async def totals_of_page(self, spec: ExportSpec, page: list[Row]) -> list[Row]:
         """(vat_rate, lines, amount, vat_amount) of the page's lines, summed by the database."""

@@ -5,6 +5,7 @@ stream already under way (HTTP), and the command line turns it into a non-zero e
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, time, timedelta
@@ -85,12 +86,21 @@ async def chunks(spec: ExportSpec, totals: ExportTotals, on_rows: OnRows = _noop
             return
         if spec.rows is ExportRows.INVOICES:
             yield writer.header(csv_file.INVOICE_HEADER)
-            async for chunk, count in invoice_csv_pages(reader, writer, spec, size):
-                totals.invoices += count
-                written += count
-                yield chunk
-                on_rows(count)
-            totals.add_page(await reader.totals(spec))  # the same snapshot: exactly the rows written
+            # The totals read the same snapshot (exactly the rows written): on PostgreSQL by a second
+            # backend meanwhile, on SQLite after the rows.
+            snapshot = await reader.snapshot()
+            summing = asyncio.ensure_future(reader.totals(spec, snapshot)) if snapshot else None
+            try:
+                async for chunk, count in invoice_csv_pages(reader, writer, spec, size):
+                    totals.invoices += count
+                    written += count
+                    yield chunk
+                    on_rows(count)
+                totals.add_page(await (summing or reader.totals(spec)))
+            finally:
+                if summing is not None and not summing.done():  # the rows failed: stop before the snapshot goes
+                    summing.cancel()
+                    await asyncio.gather(summing, return_exceptions=True)
             yield writer.trailer(totals, written, payments=False)
             return
         yield writer.header(csv_file.LINE_HEADER)

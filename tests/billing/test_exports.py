@@ -3,6 +3,7 @@ refusals (nothing served), a stream that fails mid-way, and keyset paging (pages
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import zipfile
@@ -397,6 +398,36 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
     api_id = int(first_rows.split(b"\r\n")[1].split(b",")[0])  # the second row: the API's, 10 March
     assert pages == [None, (api_id, "2026-03-10"), (books["citizen"], "2026-03-31")]
     assert rest[-1].endswith(b"#END,4\r\n")
+
+
+async def test_an_invoice_issued_during_the_export_is_in_neither_its_rows_nor_its_totals(
+    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows and the totals (summed once, by a second backend on PostgreSQL) read one snapshot; the
+    totals query is held until the new invoice is committed, as a slow one would be."""
+    from billing.exports import spec as specs
+    from billing.exports import stream
+    from billing.exports.totals import ExportTotals
+
+    inserted = asyncio.Event()
+    original = Reader.totals
+
+    async def after_the_insert(self: Reader, spec: Any, snapshot: Any = None) -> Any:
+        await inserted.wait()
+        return await original(self, spec, snapshot)
+
+    monkeypatch.setattr(Reader, "totals", after_the_insert)
+    totals = ExportTotals()
+    chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), totals)
+    body = [await chunks.__anext__(), await chunks.__anext__()]  # the header and the first page of two
+    await insert_invoice(106, date(2026, 3, 20), [(VatRate.RATE_5, 1_000_000)])
+    inserted.set()
+    body += [chunk async for chunk in chunks]
+    parsed = csv_file.parse_trailer(b"".join(body).decode("utf-8"))
+    assert (parsed["invoices"], parsed["end"], totals.invoices) == (4, 4, 4)
+    assert "5%" not in parsed["rates"] and VatRate.RATE_5 not in totals.by_rate
+    again = csv_file.parse_trailer((await download(client, "csv", billing.finance)).content.decode("utf-8"))
+    assert (again["invoices"], again["rates"]["5%"]) == (5, (1, 1_000_000, 50_000, 1_050_000))
 
 
 # --- GraphQL --------------------------------------------------------------------------------------

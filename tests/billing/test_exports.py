@@ -152,6 +152,11 @@ async def test_csv_by_line_filtered_by_rate_symbol_and_customer(
 
     other_symbol = records((await download(client, "csv", billing.finance, symbol="k26taa")).content)
     assert ["#INVOICES", "0"] in other_symbol
+    # The symbol a caller types is bound as a parameter, never written into the SQL (the rest is inlined).
+    own_symbol = records((await download(client, "csv", billing.finance, symbol="c26taa", vatRate="8")).content)
+    assert [r[0] for r in own_symbol[1:] if not r[0].startswith("#")] == [str(books["citizen"])]
+    quoted = records((await download(client, "csv", billing.finance, symbol="a'b--")).content)
+    assert (quoted[-2], quoted[-1]) == (["#INVOICES", "0"], ["#END", "0"])
 
     customer = (await Invoice.select(Invoice.customer).where(Invoice.id == int(books["api"]["id"])).first())["customer"]
     theirs = records((await download(client, "csv", billing.finance, customer=str(customer))).content)

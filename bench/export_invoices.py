@@ -130,27 +130,27 @@ def _backend_cpu_s(pid: int) -> float:
 
 
 def _count_server_cpu(spent: list[float]) -> None:
-    """On PostgreSQL the export's own backend does a share of the work (the queries; the CSV's rows are
-    written by COPY there): its CPU seconds, read before its connection closes, are added to `spent`. The
-    server runs on this machine, so /proc shows it."""
-    from billing.exports.repository import Reader
+    """On PostgreSQL the export's backends do a share of the work (the queries; the CSV's rows are written
+    by COPY there; the invoice CSV's totals are summed by a second backend meanwhile): the CPU seconds of
+    every backend the export connects to (`asyncpg.connect`, not the app's pool), read just before its
+    connection closes, are added to `spent`. The server runs on this machine, so /proc shows it."""
+    import asyncpg
 
-    enter, leave = Reader.__aenter__, Reader.__aexit__
+    connect, close = asyncpg.connect, asyncpg.Connection.close
     pids: dict[int, int] = {}
 
-    async def entered(reader: Reader) -> Reader:
-        await enter(reader)
-        if reader.copies_csv:
-            pids[id(reader)] = int((await reader.fetch("SELECT pg_backend_pid()", []))[0][0])
-        return reader
+    async def connected(*args: object, **kwargs: object) -> asyncpg.Connection:
+        conn = await connect(*args, **kwargs)
+        pids[id(conn)] = conn.get_server_pid()
+        return conn
 
-    async def leaving(reader: Reader, *exc: object) -> None:
-        if id(reader) in pids:
-            spent.append(_backend_cpu_s(pids.pop(id(reader))))
-        await leave(reader, *exc)
+    async def closing(conn: asyncpg.Connection, **kwargs: object) -> None:
+        if id(conn) in pids:
+            spent.append(_backend_cpu_s(pids.pop(id(conn))))
+        await close(conn, **kwargs)
 
-    Reader.__aenter__ = entered  # a patch of this (child) process only
-    Reader.__aexit__ = leaving
+    asyncpg.connect = connected  # a patch of this (child) process only
+    asyncpg.Connection.close = closing
 
 
 async def export(fmt: str) -> dict[str, float]:

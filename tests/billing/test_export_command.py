@@ -77,10 +77,11 @@ async def test_refused_input_exits_2_and_writes_nothing(db: None, tmp_path: Path
 async def test_a_failed_export_exits_1_and_leaves_only_a_marked_part_file(
     two_months: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(self: Reader, spec: Any, page: Any) -> Any:
+    async def broken(self: Reader, spec: Any, snapshot: Any = None) -> Any:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(Reader, "totals_of_page", broken)
+    # The totals are read last, after every row was written: the file is still not complete.
+    monkeypatch.setattr(Reader, "totals", broken)
     err = io.StringIO()
     out = tmp_path / "thang.csv"
     assert await command.run(args(out), err) == 1

@@ -3,6 +3,7 @@ refusals (nothing served), a stream that fails mid-way, and keyset paging (pages
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import zipfile
@@ -151,6 +152,11 @@ async def test_csv_by_line_filtered_by_rate_symbol_and_customer(
 
     other_symbol = records((await download(client, "csv", billing.finance, symbol="k26taa")).content)
     assert ["#INVOICES", "0"] in other_symbol
+    # The symbol a caller types is bound as a parameter, never written into the SQL (the rest is inlined).
+    own_symbol = records((await download(client, "csv", billing.finance, symbol="c26taa", vatRate="8")).content)
+    assert [r[0] for r in own_symbol[1:] if not r[0].startswith("#")] == [str(books["citizen"])]
+    quoted = records((await download(client, "csv", billing.finance, symbol="a'b--")).content)
+    assert (quoted[-2], quoted[-1]) == (["#INVOICES", "0"], ["#END", "0"])
 
     customer = (await Invoice.select(Invoice.customer).where(Invoice.id == int(books["api"]["id"])).first())["customer"]
     theirs = records((await download(client, "csv", billing.finance, customer=str(customer))).content)
@@ -320,8 +326,23 @@ def failing_second_page(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Reader, "totals_of_page", flaky)
 
 
+@pytest.fixture
+def failing_second_csv_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The invoice CSV reads a page by one query (its totals come once, at the end): the second fails."""
+    original = Reader.invoice_csv_page
+    calls = {"n": 0}
+
+    def flaky(self: Reader, spec: Any, after: Any, size: int) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("SELECT i.id FROM invoice: disk I/O error")
+        return original(self, spec, after, size)
+
+    monkeypatch.setattr(Reader, "invoice_csv_page", flaky)
+
+
 async def test_a_csv_that_fails_mid_way_ends_with_an_error_marker_and_no_end(
-    client: Api, billing: Billing, books: dict[str, Any], failing_second_page: None
+    client: Api, billing: Billing, books: dict[str, Any], failing_second_csv_page: None
 ) -> None:
     response = await download(client, "csv", billing.finance)
     assert response.status_code == 200  # the first page had left already
@@ -364,23 +385,54 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
     from billing.exports import stream
     from billing.exports.totals import ExportTotals
 
-    pages: list[int] = []
-    original = Reader.invoice_pages
+    pages: list[Any] = []  # where each page query starts: None, then the last (id, issue date) read
+    original = Reader.invoice_csv_page
 
-    async def counted(self: Reader, spec: Any, size: int) -> Any:
-        async for page in original(self, spec, size):
-            pages.append(len(page))
-            yield page
+    def counted(self: Reader, spec: Any, after: Any, size: int) -> Any:
+        pages.append(after if after is None else (after[0], str(after[1])))
+        return original(self, spec, after, size)
 
-    monkeypatch.setattr(Reader, "invoice_pages", counted)
+    monkeypatch.setattr(Reader, "invoice_csv_page", counted)
     chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), ExportTotals())
     header = await chunks.__anext__()
     first_rows = await chunks.__anext__()
     assert header.startswith(b"\xef\xbb\xbf") and first_rows.count(b"\r\n") == 2
-    assert pages == [2]  # one page of two read; two pages still unread
+    assert len(pages) == 1  # one page of two read; the other two invoices still unread
     rest = [chunk async for chunk in chunks]
-    assert pages == [2, 2]
+    # Four invoices in pages of two: the third query finds nothing more.
+    api_id = int(first_rows.split(b"\r\n")[1].split(b",")[0])  # the second row: the API's, 10 March
+    assert pages == [None, (api_id, "2026-03-10"), (books["citizen"], "2026-03-31")]
     assert rest[-1].endswith(b"#END,4\r\n")
+
+
+async def test_an_invoice_issued_during_the_export_is_in_neither_its_rows_nor_its_totals(
+    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows and the totals (summed once, by a second backend on PostgreSQL) read one snapshot; the
+    totals query is held until the new invoice is committed, as a slow one would be."""
+    from billing.exports import spec as specs
+    from billing.exports import stream
+    from billing.exports.totals import ExportTotals
+
+    inserted = asyncio.Event()
+    original = Reader.totals
+
+    async def after_the_insert(self: Reader, spec: Any, snapshot: Any = None) -> Any:
+        await inserted.wait()
+        return await original(self, spec, snapshot)
+
+    monkeypatch.setattr(Reader, "totals", after_the_insert)
+    totals = ExportTotals()
+    chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), totals)
+    body = [await chunks.__anext__(), await chunks.__anext__()]  # the header and the first page of two
+    await insert_invoice(106, date(2026, 3, 20), [(VatRate.RATE_5, 1_000_000)])
+    inserted.set()
+    body += [chunk async for chunk in chunks]
+    parsed = csv_file.parse_trailer(b"".join(body).decode("utf-8"))
+    assert (parsed["invoices"], parsed["end"], totals.invoices) == (4, 4, 4)
+    assert "5%" not in parsed["rates"] and VatRate.RATE_5 not in totals.by_rate
+    again = csv_file.parse_trailer((await download(client, "csv", billing.finance)).content.decode("utf-8"))
+    assert (again["invoices"], again["rates"]["5%"]) == (5, (1, 1_000_000, 50_000, 1_050_000))
 
 
 # --- GraphQL --------------------------------------------------------------------------------------

@@ -35,11 +35,17 @@ def localstripe() -> Iterator[str]:
     binary = Path(sys.executable).parent / "localstripe"
     process = subprocess.Popen([str(binary), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):  # it starts in about a second
+    # It starts in about a second on a quiet machine, but took over 10 s on a loaded one (two suites at
+    # once): its first users then failed with connection errors. Wait long, and fail loudly, not later.
+    deadline = time.monotonic() + 90
+    while True:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 break
         except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"localstripe did not start on port {port}") from None
             time.sleep(0.1)
     yield url
     process.terminate()

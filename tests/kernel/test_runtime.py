@@ -46,3 +46,27 @@ def test_tuning_can_be_turned_off(restored_gc: None) -> None:
     before = gc.get_threshold()
     runtime.tune_gc(replace(SQLITE, gc_freeze=False, gc_gen0_threshold=0))
     assert (gc.get_freeze_count(), gc.get_threshold()) == (0, before)
+
+
+async def test_the_workers_shared_socket_gives_connections_without_nagle() -> None:
+    """With several workers uvicorn binds the shared socket itself; its connections must have TCP_NODELAY
+    (asyncio sets it only when the socket says IPPROTO_TCP), or a long answer waits ~40 ms per request."""
+    import asyncio
+    import socket
+
+    config = runtime.TcpConfig("app.main:create_app", factory=True, host="127.0.0.1", port=0, workers=2)
+    listening = config.bind_socket()
+    assert listening.proto == socket.IPPROTO_TCP
+    accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    server = await asyncio.get_running_loop().create_server(Probe, sock=listening)
+    async with server:
+        _, writer = await asyncio.open_connection(*listening.getsockname()[:2])
+        assert await asyncio.wait_for(accepted, 5) == 1
+        writer.close()

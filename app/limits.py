@@ -5,8 +5,11 @@
 (PostgreSQL's row lock, SQLite's single writer), so the (limit+1)-th of 200 parallel attempts is refused
 however they interleave. Checking a count and then inserting lets every parallel attempt pass the check.
 
-Count first, then do the limited work only when allowed. An attempt that turns out not to count against
-the caller (a correct tracking lookup) is given back with `give_back`.
+Count first, then do the limited work only when allowed. An attempt known beforehand not to count
+against the caller (a correct tracking lookup) is judged with `counts=False`: against the same count, in
+the same atomic statement, without adding to it. (`give_back` uncounts an attempt after the fact; done
+so by tracking, parallel correct lookups from one address were refused for each other's attempts still
+in flight.)
 
 Windows are fixed (they start at the first attempt after the previous window ended), so a caller may
 reach at most twice the limit around a window's end. Counters older than `FORGET_AFTER` are deleted
@@ -73,21 +76,24 @@ def _seconds(moment: datetime) -> int:
 
 
 _HIT = """
-INSERT INTO rate_counter (bucket, window_start, hits) VALUES ({}, {}, 1)
+INSERT INTO rate_counter (bucket, window_start, hits) VALUES ({}, {}, {})
 ON CONFLICT (bucket) DO UPDATE SET
-  hits = CASE WHEN rate_counter.window_start <= {} THEN 1 ELSE rate_counter.hits + 1 END,
+  hits = CASE WHEN rate_counter.window_start <= {} THEN {} ELSE rate_counter.hits + {} END,
   window_start = CASE WHEN rate_counter.window_start <= {} THEN {} ELSE rate_counter.window_start END
 RETURNING hits, window_start
 """
 
 
-async def _count(limit: Limit, now: datetime) -> Verdict:
+async def _count(limit: Limit, now: datetime, counts: bool = True) -> Verdict:
     now_s = _seconds(now)
     window_s = max(1, int(limit.window.total_seconds()))
     expired = now_s - window_s  # a window that started at or before this has ended
-    rows = await RateCounter.raw(_HIT, limit.bucket, now_s, expired, expired, now_s)
+    step = 1 if counts else 0
+    rows = await RateCounter.raw(_HIT, limit.bucket, now_s, step, expired, step, step, expired, now_s)
     hits, start = int(rows[0]["hits"]), int(rows[0]["window_start"])
-    return Verdict(limit, hits, start, max(1, start + window_s - now_s))
+    # An attempt that does not count is judged as if it were the next one: allowed while the count is
+    # below the limit, exactly like a counted one.
+    return Verdict(limit, hits + (1 - step), start, max(1, start + window_s - now_s))
 
 
 async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
@@ -97,39 +103,35 @@ async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
         await RateCounter.delete().where(RateCounter.window_start < _seconds(now - FORGET_AFTER))
 
 
-def counting() -> AbstractAsyncContextManager[None]:
-    """A transaction around counting, the limited work and any give-back (see catalog/requests/tracking.py):
-    the counters' rows stay locked until it ends, so attempts on one key take turns."""
-    return unflushed_transaction()
-
-
 def _unflushed_statements() -> AbstractAsyncContextManager[None]:
     """For statements that each stand alone: on SQLite they commit one by one on the request's shared
     connection (a transaction would open a connection of its own)."""
     return contextlib.nullcontext() if is_sqlite() else unflushed_transaction()
 
 
-async def hit(limit: Limit, now: datetime | None = None) -> Verdict:
-    """Count one attempt (atomically) and say whether it is within the limit."""
+async def hit(limit: Limit, now: datetime | None = None, counts: bool = True) -> Verdict:
+    """Count one attempt (atomically) and say whether it is within the limit. `counts=False`: an attempt
+    already known not to count (a correct tracking lookup) is judged against the same count in the same
+    statement, without adding to it."""
     moment = now or clock.now()
     async with _unflushed_statements():
-        verdict = await _count(limit, moment)
+        verdict = await _count(limit, moment, counts)
     await _forget_old([verdict], moment)
     return verdict
 
 
-async def hit_all(limits: Sequence[Limit], now: datetime | None = None) -> list[Verdict]:
+async def hit_all(limits: Sequence[Limit], now: datetime | None = None, counts: bool = True) -> list[Verdict]:
     """Count one attempt under every limit (each counter counts, even when another refuses), in one
     transaction: parallel attempts then see both counters move together, so exactly `limit` of them
     pass (counted separately, one could pass the first counter and be refused by the second while
     another did the opposite). Rows are taken in bucket order, so two attempts never deadlock."""
     moment = now or clock.now()
     if len(limits) == 1:
-        return [await hit(limits[0], moment)]
+        return [await hit(limits[0], moment, counts)]
     counted: dict[str, Verdict] = {}
     async with unflushed_transaction():
         for limit in sorted(limits, key=lambda one: one.bucket):
-            counted[limit.bucket] = await _count(limit, moment)
+            counted[limit.bucket] = await _count(limit, moment, counts)
     verdicts = [counted[limit.bucket] for limit in limits]
     await _forget_old(verdicts, moment)
     return verdicts

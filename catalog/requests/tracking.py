@@ -1,13 +1,12 @@
 """Public tracking by receipt code + the phone or e-mail given at submission, without signing in.
 
-Wrong pairs and unknown codes get the same NOT_FOUND. Every lookup is counted first, under the code
+Wrong pairs and unknown codes get the same NOT_FOUND. Every failed lookup is counted, under the code
 and under the client address (app.limits: one atomic statement per counter, in the database, so
-parallel lookups and every app process share the count); a lookup that finds its request is given back
-in the same transaction, so lookups of one key take turns and a correct one is never refused for the
-attempts of others still in flight.
+parallel lookups and every app process share the count); a lookup that finds its request is judged
+against the same counters in the same statement without adding to them.
 Past TRACKING_MAX_FAILURES within TRACKING_WINDOW_MINUTES for the same code or the same client
-address, lookups are refused with RATE_LIMITED (even a correct pair) before any lookup, until the
-window passes.
+address, lookups are refused with RATE_LIMITED (even a correct pair), until the window passes: the
+lookup's result is only revealed when allowed.
 Tracking only reads: acting on a request takes an account, or a guest's secret link (guest_links).
 """
 
@@ -45,19 +44,15 @@ async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     normalized = normalized.upper()
     window = timedelta(minutes=settings.tracking_window_minutes)
     keys = [("tracking-code", normalized)] + ([("tracking-client", client[:100])] if client else [])
-    found: dict[str, Any] | None = None
-    # Counted, looked up and (when found) given back in one transaction that holds the counters' rows:
-    # lookups of one code or from one address take turns, so each sees the exact count of failures before
-    # it. Counted outside it, parallel correct lookups from one office were refused: each saw the others'
-    # attempts still counted, not yet given back.
-    async with limits.counting():
-        verdicts = await limits.hit_all([limits.Limit(s, k, settings.tracking_max_failures, window) for s, k in keys])
-        if all(v.allowed for v in verdicts):
-            row = await repository.request_by_code(normalized) if codes.looks_like_code(normalized) else None
-            if row is not None and given and _same_contact(row, given):
-                found = row
-                await limits.give_back(verdicts)  # found: not a failure
-    limits.refuse_if_exceeded(verdicts, "code")  # after the commit: a refused attempt stays counted
+    # Looked up first, revealed only if allowed: a correct pair is judged against the failures counted so
+    # far without adding to them, a wrong one counted, each in one atomic statement per counter. Parallel
+    # wrong guesses: exactly `limit` answered NOT_FOUND, the rest refused (a right guess among them too,
+    # once the count is reached); parallel correct lookups from one office are all answered.
+    row = await repository.request_by_code(normalized) if codes.looks_like_code(normalized) else None
+    found = row if row is not None and given and _same_contact(row, given) else None
+    limit = settings.tracking_max_failures
+    verdicts = await limits.hit_all([limits.Limit(s, k, limit, window) for s, k in keys], counts=found is None)
+    limits.refuse_if_exceeded(verdicts, "code")
     if found is None:
         raise request_not_found()
     return found

@@ -98,7 +98,7 @@ async def test_two_hundred_parallel_wrong_lookups_count_as_two_hundred(
     code = await a_request(client)
     # when 200 lookups with a wrong contact arrive at once
     results = await parallel(200, lambda i: client.gql(TRACK, {"code": code, "contact": f"sai{i}@example.vn"}))
-    # then 5 are looked up (NOT_FOUND), 195 refused before any lookup, and all 200 are counted per key
+    # then 5 answer NOT_FOUND, 195 are refused, and all 200 are counted per key
     assert Counter(code for r in results for code in r.error_codes) == Counter({"NOT_FOUND": 5, "RATE_LIMITED": 195})
     assert await attempts() == 400  # under the code and under the client address
     refused = next(r for r in results if r.error_codes == ["RATE_LIMITED"])

@@ -99,7 +99,7 @@ async def _count(limit: Limit, now: datetime, counts: bool = True) -> Verdict:
 async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
     """When a window starts (rarely, compared with hits), delete counters nobody used for long. Outside
     the counting transaction, so the delete never holds counter rows that others wait for."""
-    if any(v.hits == 1 for v in verdicts):
+    if any(v.window_start == _seconds(now) for v in verdicts):  # (a judged-only attempt's hits say 1 always)
         await RateCounter.delete().where(RateCounter.window_start < _seconds(now - FORGET_AFTER))
 
 

@@ -61,3 +61,18 @@ async def test_counters_unused_for_two_days_are_forgotten(db: None) -> None:
     await limits.hit(limits.Limit("recent", "k", 1, timedelta(minutes=1)), T0 + timedelta(days=1))
     await limits.hit(LIMIT, T0 + timedelta(days=2, seconds=1))  # a new window: forgets the old
     assert sorted(r["bucket"] for r in await RateCounter.select(RateCounter.bucket)) == ["recent:k", "test:k"]
+
+
+async def test_an_attempt_that_does_not_count_is_judged_against_the_same_count(db: None) -> None:
+    from app.db import count_queries
+
+    assert (await limits.hit(LIMIT, T0, counts=False)).allowed  # a window starts, empty
+    for s in (1, 2):
+        await limits.hit(LIMIT, T0 + timedelta(seconds=s))
+    with count_queries() as sent:
+        judged = await limits.hit(LIMIT, T0 + timedelta(seconds=3), counts=False)
+    assert (judged.hits, judged.allowed) == (3, True)  # two counted: it is allowed as the third would be
+    assert not any("DELETE" in query for query in sent)  # old counters are swept only when a window starts
+    await limits.hit(LIMIT, T0 + timedelta(seconds=4))  # the third failure
+    assert not (await limits.hit(LIMIT, T0 + timedelta(seconds=5), counts=False)).allowed
+    assert (await RateCounter.select(RateCounter.hits).first()) == {"hits": 3}

@@ -192,12 +192,22 @@ async def test_every_response_carries_the_security_headers(client: Api) -> None:
 
 
 def test_serve_hides_the_server_banner(monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
-    from app import cli
+    from app import cli, runtime
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+
+    class Server:  # uvicorn's, not started: the configuration it would run is what matters
+        started = True
+
+        def __init__(self, config: runtime.TcpConfig) -> None:
+            seen["config"] = config
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(runtime.uvicorn, "Server", Server)
     assert cli.main(["serve", "--port", "8765"]) == 0
-    assert seen["server_header"] is False
-    assert (seen["port"], seen["factory"]) == (8765, True)
+    config = seen["config"]
+    assert isinstance(config, runtime.TcpConfig)
+    assert config.server_header is False
+    assert (config.port, config.factory, config.workers, config.access_log) == (8765, True, 1, False)

@@ -304,20 +304,6 @@ async def transaction() -> AsyncIterator[None]:
         _before_commit.reset(token)
 
 
-@contextlib.asynccontextmanager
-async def unflushed_transaction() -> AsyncIterator[None]:
-    """A transaction whose commit does not wait for the disk, for writes that may be forgotten in a
-    crash but never half-made (rate-limit counters): on PostgreSQL `synchronous_commit` is off for this
-    transaction only, so COMMIT returns without waiting for the WAL flush (the flush follows within a
-    fraction of a second). Inside another transaction it simply joins it: the setting would otherwise
-    apply to that transaction's writes too."""
-    outermost = engine().current_transaction.get() is None
-    async with transaction():
-        if outermost and not is_sqlite():
-            await engine().run_ddl("SET LOCAL synchronous_commit TO OFF")
-        yield
-
-
 def before_commit(key: Hashable, action: Callable[[], Awaitable[None]]) -> bool:
     """Runs `action` as the last statement of the open transaction (once per key); False when there is
     none. Last, so that a row every writer touches (a version counter) is locked for the shortest time

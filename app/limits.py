@@ -7,30 +7,27 @@ however they interleave. Checking a count and then inserting lets every parallel
 
 Count first, then do the limited work only when allowed. An attempt known beforehand not to count
 against the caller (a correct tracking lookup) is judged with `counts=False`: against the same count, in
-the same atomic statement, without adding to it. (`give_back` uncounts an attempt after the fact; done
-so by tracking, parallel correct lookups from one address were refused for each other's attempts still
-in flight.)
+the same atomic statement, without adding to it. (Counted first and given back afterwards, parallel
+correct lookups from one address were refused for each other's attempts still in flight.)
 
 Windows are fixed (they start at the first attempt after the previous window ended), so a caller may
 reach at most twice the limit around a window's end. Counters older than `FORGET_AFTER` are deleted
 when a new window starts, so the table holds roughly one row per recently active key.
 
-Counts commit without waiting for the disk (`app.db.unflushed_transaction`): a crash may forget the
-last fraction of a second of attempts, which a limit can afford; two disk flushes per tracking lookup
-were most of its latency under load.
+All the counters of one attempt are counted by one statement that commits on its own, so a counter's
+row is locked only for that statement, never across round trips (hot rows: one code tracked 100 times a
+second).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app import clock
-from app.db import is_sqlite, unflushed_transaction
+from app.db import transaction
 from app.errors import rate_limited
 from app.tables import RateCounter
 
@@ -75,25 +72,40 @@ def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-_HIT = """
-INSERT INTO rate_counter (bucket, window_start, hits) VALUES ({}, {}, {})
-ON CONFLICT (bucket) DO UPDATE SET
-  hits = CASE WHEN rate_counter.window_start <= {} THEN {} ELSE rate_counter.hits + {} END,
-  window_start = CASE WHEN rate_counter.window_start <= {} THEN {} ELSE rate_counter.window_start END
-RETURNING hits, window_start
-"""
+def _hit_sql(rows: int) -> str:
+    values = ", ".join(["({}, {}, {})"] * rows)  # placeholders only: the values are bound parameters
+    return (
+        f"INSERT INTO rate_counter (bucket, window_start, hits) VALUES {values} "  # noqa: S608
+        "ON CONFLICT (bucket) DO UPDATE SET "
+        "hits = CASE WHEN rate_counter.window_start <= {} THEN excluded.hits "
+        "ELSE rate_counter.hits + excluded.hits END, "
+        "window_start = CASE WHEN rate_counter.window_start <= {} THEN excluded.window_start "
+        "ELSE rate_counter.window_start END "
+        "RETURNING bucket, hits, window_start"
+    )
 
 
-async def _count(limit: Limit, now: datetime, counts: bool = True) -> Verdict:
+async def _count(limits: Sequence[Limit], now: datetime, counts: bool) -> dict[str, Verdict]:
+    """One statement for every counter of the attempt (rows locked in bucket order, so two attempts
+    never deadlock), committed on its own: a counter's row stays locked only while the statement runs
+    and commits, never across round trips to the app (with 100 lookups a second on one code, a
+    transaction around the counting kept its rows locked while its request waited for the event loop,
+    and the others queued behind it)."""
     now_s = _seconds(now)
-    window_s = max(1, int(limit.window.total_seconds()))
+    window_s = max(1, int(limits[0].window.total_seconds()))
     expired = now_s - window_s  # a window that started at or before this has ended
     step = 1 if counts else 0
-    rows = await RateCounter.raw(_HIT, limit.bucket, now_s, step, expired, step, step, expired, now_s)
-    hits, start = int(rows[0]["hits"]), int(rows[0]["window_start"])
-    # An attempt that does not count is judged as if it were the next one: allowed while the count is
-    # below the limit, exactly like a counted one.
-    return Verdict(limit, hits + (1 - step), start, max(1, start + window_s - now_s))
+    ordered = sorted(limits, key=lambda one: one.bucket)
+    args: list[object] = [value for limit in ordered for value in (limit.bucket, now_s, step)]
+    rows = await RateCounter.raw(_hit_sql(len(ordered)), *args, expired, expired)
+    by_bucket = {row["bucket"]: row for row in rows}
+    verdicts = {}
+    for limit in ordered:
+        hits, start = int(by_bucket[limit.bucket]["hits"]), int(by_bucket[limit.bucket]["window_start"])
+        # An attempt that does not count is judged as if it were the next one: allowed while the count
+        # is below the limit, exactly like a counted one.
+        verdicts[limit.bucket] = Verdict(limit, hits + (1 - step), start, max(1, start + window_s - now_s))
+    return verdicts
 
 
 async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
@@ -103,35 +115,26 @@ async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
         await RateCounter.delete().where(RateCounter.window_start < _seconds(now - FORGET_AFTER))
 
 
-def _unflushed_statements() -> AbstractAsyncContextManager[None]:
-    """For statements that each stand alone: on SQLite they commit one by one on the request's shared
-    connection (a transaction would open a connection of its own)."""
-    return contextlib.nullcontext() if is_sqlite() else unflushed_transaction()
-
-
 async def hit(limit: Limit, now: datetime | None = None, counts: bool = True) -> Verdict:
     """Count one attempt (atomically) and say whether it is within the limit. `counts=False`: an attempt
     already known not to count (a correct tracking lookup) is judged against the same count in the same
     statement, without adding to it."""
-    moment = now or clock.now()
-    async with _unflushed_statements():
-        verdict = await _count(limit, moment, counts)
-    await _forget_old([verdict], moment)
-    return verdict
+    return (await hit_all([limit], now, counts))[0]
 
 
 async def hit_all(limits: Sequence[Limit], now: datetime | None = None, counts: bool = True) -> list[Verdict]:
     """Count one attempt under every limit (each counter counts, even when another refuses), in one
-    transaction: parallel attempts then see both counters move together, so exactly `limit` of them
-    pass (counted separately, one could pass the first counter and be refused by the second while
-    another did the opposite). Rows are taken in bucket order, so two attempts never deadlock."""
+    statement: parallel attempts then see the counters move together, so exactly `limit` of them pass
+    (counted separately, one could pass the first counter and be refused by the second while another did
+    the opposite)."""
     moment = now or clock.now()
-    if len(limits) == 1:
-        return [await hit(limits[0], moment, counts)]
-    counted: dict[str, Verdict] = {}
-    async with unflushed_transaction():
-        for limit in sorted(limits, key=lambda one: one.bucket):
-            counted[limit.bucket] = await _count(limit, moment, counts)
+    if len({limit.window for limit in limits}) == 1:
+        counted = await _count(limits, moment, counts)
+    else:  # windows of several lengths: a statement each, in bucket order, in one transaction
+        counted = {}
+        async with transaction():
+            for limit in sorted(limits, key=lambda one: one.bucket):
+                counted.update(await _count([limit], moment, counts))
     verdicts = [counted[limit.bucket] for limit in limits]
     await _forget_old(verdicts, moment)
     return verdicts
@@ -142,14 +145,3 @@ def refuse_if_exceeded(verdicts: Sequence[Verdict], field: str | None = None) ->
     exceeded = [v for v in verdicts if not v.allowed]
     if exceeded:
         raise rate_limited(field, retry_after=max(v.retry_after for v in exceeded))
-
-
-async def give_back(verdicts: Sequence[Verdict]) -> None:
-    """Uncount attempts that turned out not to count (only within the window they were counted in)."""
-    async with _unflushed_statements():
-        for verdict in verdicts:
-            await RateCounter.raw(
-                "UPDATE rate_counter SET hits = hits - 1 WHERE bucket = {} AND window_start = {} AND hits > 0",
-                verdict.limit.bucket,
-                verdict.window_start,
-            )

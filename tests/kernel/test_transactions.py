@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app import numbering
-from app.db import count_queries, database_lifespan, engine, is_sqlite, transaction, unflushed_transaction
+from app.db import database_lifespan, engine, is_sqlite, transaction
 
 
 @pytest.fixture
@@ -133,26 +133,6 @@ async def test_postgresql_ends_a_session_left_idle_in_a_transaction(pool: None) 
     assert [dict(row) for row in rows] == [
         {"idle_in_transaction_session_timeout": "1min"}
     ]  # DB_IDLE_IN_TRANSACTION_SECONDS=60
-
-
-async def test_an_unflushed_transaction_does_not_wait_for_the_disk_and_never_changes_another(pool: None) -> None:
-    if is_sqlite():
-        pytest.skip("a PostgreSQL session setting")
-
-    async def synchronous_commit() -> str:
-        return str((await engine().run_ddl("SHOW synchronous_commit"))[0]["synchronous_commit"])
-
-    # (The test databases themselves run with synchronous_commit off: tests/conftest.py.)
-    with count_queries() as sent:
-        async with unflushed_transaction():
-            assert await synchronous_commit() == "off"
-    assert "SET LOCAL synchronous_commit TO OFF" in sent
-    async with transaction():
-        await engine().run_ddl("SET LOCAL synchronous_commit TO local")
-        with count_queries() as sent:
-            async with unflushed_transaction():  # joins the business transaction, whose commit must flush
-                assert await synchronous_commit() == "local"
-        assert not any("synchronous_commit TO OFF" in query for query in sent)
 
 
 async def test_a_released_connection_costs_no_reset_round_trip_but_is_rolled_back(

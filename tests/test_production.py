@@ -205,8 +205,16 @@ def test_serve_hides_the_server_banner(monkeypatch: pytest.MonkeyPatch) -> None:
         def run(self) -> None:
             pass
 
+    from app.config import get_settings
+
     monkeypatch.setattr(runtime.uvicorn, "Server", Server)
-    assert cli.main(["serve", "--port", "8765"]) == 0
+    monkeypatch.setenv("WORKERS", "1")  # on PostgreSQL the default is one per core: a real supervisor
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["serve", "--port", "8765"]) == 0
+    finally:
+        monkeypatch.delenv("WORKERS")
+        get_settings.cache_clear()
     config = seen["config"]
     assert isinstance(config, runtime.TcpConfig)
     assert config.server_header is False

@@ -97,11 +97,18 @@ async def _all_or_abandon(step: Awaitable[_T], abandon: Callable[[], Awaitable[N
         raise
 
 
-def _forget(transaction: SQLiteTransaction | PostgresTransaction) -> None:
+def _detach(transaction: SQLiteTransaction | PostgresTransaction) -> Any:
+    """The connection of an outermost transaction being abandoned (None if it has none yet, or joined
+    another), taken from it, with the current-transaction variable restored in the caller's context."""
+    connection = getattr(transaction, "connection", None)
+    if transaction._parent is not None or connection is None:
+        return None
     context = getattr(transaction, "context", None)
     if context is not None:
         with contextlib.suppress(ValueError, RuntimeError):  # already reset
             transaction.engine.current_transaction.reset(context)
+    transaction.connection = None
+    return connection
 
 
 class LeakFreeSQLiteTransaction(SQLiteTransaction):
@@ -126,12 +133,8 @@ class LeakFreeSQLiteTransaction(SQLiteTransaction):
         await cls._close(await opening)
 
     def _abandon(self) -> Awaitable[None] | None:
-        connection = getattr(self, "connection", None)
-        if self._parent is not None or connection is None:
-            return None
-        _forget(self)
-        self.connection = None
-        return self._close(connection)
+        connection = _detach(self)
+        return None if connection is None else self._close(connection)
 
     @staticmethod
     async def _close(connection: aiosqlite.Connection) -> None:
@@ -151,12 +154,8 @@ class LeakFreePostgresTransaction(PostgresTransaction):
         return await _all_or_abandon(super().__aexit__(exception_type, exception, traceback), self._abandon)
 
     def _abandon(self) -> Awaitable[None] | None:
-        connection = getattr(self, "connection", None)
-        if self._parent is not None or connection is None:
-            return None
-        _forget(self)
-        self.connection = None
-        return self._close(connection)
+        connection = _detach(self)
+        return None if connection is None else self._close(connection)
 
     async def _close(self, connection: Any) -> None:
         if self.engine.pool:

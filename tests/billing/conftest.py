@@ -52,6 +52,18 @@ def localstripe() -> Iterator[str]:
     process.wait(timeout=10)
 
 
+@pytest.fixture
+def export_pages_of_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Exports read pages of two invoices, so a few invoices take several pages (keyset paging is exercised)."""
+    from app.config import get_settings
+
+    monkeypatch.setenv("EXPORT_BATCH_SIZE", "2")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("EXPORT_BATCH_SIZE")
+    get_settings.cache_clear()
+
+
 WEBHOOK_SECRET = "whsec_test_secret"
 
 

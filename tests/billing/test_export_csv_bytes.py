@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -19,16 +18,7 @@ from billing.exports.repository import INVOICE_COLUMNS, LINE_COLUMNS, Reader, co
 from billing.exports.totals import ExportTotals
 from tests.billing.exports_data import insert_invoice
 
-
-@pytest.fixture(autouse=True)
-def pages_of_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from app.config import get_settings
-
-    monkeypatch.setenv("EXPORT_BATCH_SIZE", "2")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("EXPORT_BATCH_SIZE")
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("export_pages_of_two")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,16 +40,7 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-@pytest.fixture(autouse=True)
-def small_pages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Pages of two invoices, so four invoices take three pages (keyset paging is exercised)."""
-    from app.config import get_settings
-
-    monkeypatch.setenv("EXPORT_BATCH_SIZE", "2")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("EXPORT_BATCH_SIZE")
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("export_pages_of_two")
 
 
 @pytest.fixture

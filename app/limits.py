@@ -6,9 +6,10 @@
 however they interleave. Checking a count and then inserting lets every parallel attempt pass the check.
 
 Count first, then do the limited work only when allowed. An attempt known beforehand not to count
-against the caller (a correct tracking lookup) is judged with `counts=False`: against the same count, in
-the same atomic statement, without adding to it. (Counted first and given back afterwards, parallel
-correct lookups from one address were refused for each other's attempts still in flight.)
+against the caller (a correct tracking lookup) is judged with `counts=False`: against the committed
+count, read without writing (no row lock, no commit to wait for). (Counted first and given back
+afterwards, parallel correct lookups from one address were refused for each other's attempts still in
+flight; judged by an upsert adding 0, they queued on the counter's row, one commit after another.)
 
 Windows are fixed (they start at the first attempt after the previous window ended), so a caller may
 reach at most twice the limit around a window's end. Counters older than `FORGET_AFTER` are deleted
@@ -94,31 +95,49 @@ async def _count(limits: Sequence[Limit], now: datetime, counts: bool) -> dict[s
     now_s = _seconds(now)
     window_s = max(1, int(limits[0].window.total_seconds()))
     expired = now_s - window_s  # a window that started at or before this has ended
-    step = 1 if counts else 0
     ordered = sorted(limits, key=lambda one: one.bucket)
-    args: list[object] = [value for limit in ordered for value in (limit.bucket, now_s, step)]
-    rows = await RateCounter.raw(_hit_sql(len(ordered)), *args, expired, expired)
+    if counts:
+        args: list[object] = [value for limit in ordered for value in (limit.bucket, now_s, 1)]
+        rows = await RateCounter.raw(_hit_sql(len(ordered)), *args, expired, expired)
+    else:
+        rows = await _read(ordered, expired)
     by_bucket = {row["bucket"]: row for row in rows}
     verdicts = {}
     for limit in ordered:
-        hits, start = int(by_bucket[limit.bucket]["hits"]), int(by_bucket[limit.bucket]["window_start"])
+        row = by_bucket.get(limit.bucket)
+        hits, start = (int(row["hits"]), int(row["window_start"])) if row is not None else (0, now_s)
         # An attempt that does not count is judged as if it were the next one: allowed while the count
         # is below the limit, exactly like a counted one.
-        verdicts[limit.bucket] = Verdict(limit, hits + (1 - step), start, max(1, start + window_s - now_s))
+        verdicts[limit.bucket] = Verdict(limit, hits + (0 if counts else 1), start, max(1, start + window_s - now_s))
     return verdicts
+
+
+async def _read(ordered: Sequence[Limit], expired: int) -> list[dict[str, object]]:
+    """The counters of windows still running, read without writing: an attempt that does not count
+    takes no row lock and commits nothing (correct lookups of one code, 100 a second, each waited for
+    the previous one's commit on the counter's row when this was an upsert adding 0). It is judged
+    against the failures committed so far; one still in flight is not seen, as it would not be had it
+    arrived a moment later."""
+    placeholders = ", ".join(["{}"] * len(ordered))
+    return await RateCounter.raw(
+        f"SELECT bucket, hits, window_start FROM rate_counter WHERE bucket IN ({placeholders}) "  # noqa: S608
+        "AND window_start > {}",
+        *[limit.bucket for limit in ordered],
+        expired,
+    )
 
 
 async def _forget_old(verdicts: Sequence[Verdict], now: datetime) -> None:
     """When a window starts (rarely, compared with hits), delete counters nobody used for long. Outside
     the counting transaction, so the delete never holds counter rows that others wait for."""
-    if any(v.window_start == _seconds(now) for v in verdicts):  # (a judged-only attempt's hits say 1 always)
+    if any(v.window_start == _seconds(now) for v in verdicts):
         await RateCounter.delete().where(RateCounter.window_start < _seconds(now - FORGET_AFTER))
 
 
 async def hit(limit: Limit, now: datetime | None = None, counts: bool = True) -> Verdict:
     """Count one attempt (atomically) and say whether it is within the limit. `counts=False`: an attempt
-    already known not to count (a correct tracking lookup) is judged against the same count in the same
-    statement, without adding to it."""
+    already known not to count (a correct tracking lookup) is judged against the committed count,
+    without adding to it."""
     return (await hit_all([limit], now, counts))[0]
 
 
@@ -136,7 +155,8 @@ async def hit_all(limits: Sequence[Limit], now: datetime | None = None, counts: 
             for limit in sorted(limits, key=lambda one: one.bucket):
                 counted.update(await _count([limit], moment, counts))
     verdicts = [counted[limit.bucket] for limit in limits]
-    await _forget_old(verdicts, moment)
+    if counts:  # a judged-only attempt wrote nothing and starts no window
+        await _forget_old(verdicts, moment)
     return verdicts
 
 

@@ -1,9 +1,9 @@
 """Public tracking by receipt code + the phone or e-mail given at submission, without signing in.
 
 Wrong pairs and unknown codes get the same NOT_FOUND. Every failed lookup is counted, under the code
-and under the client address (app.limits: one atomic statement per counter, in the database, so
+and under the client address (app.limits: one atomic statement for the counters, in the database, so
 parallel lookups and every app process share the count); a lookup that finds its request is judged
-against the same counters in the same statement without adding to them.
+against the committed counts, read without writing.
 Past TRACKING_MAX_FAILURES within TRACKING_WINDOW_MINUTES for the same code or the same client
 address, lookups are refused with RATE_LIMITED (even a correct pair), until the window passes: the
 lookup's result is only revealed when allowed.
@@ -44,8 +44,8 @@ async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     normalized = normalized.upper()
     window = timedelta(minutes=settings.tracking_window_minutes)
     keys = [("tracking-code", normalized)] + ([("tracking-client", client[:100])] if client else [])
-    # Looked up first, revealed only if allowed: a correct pair is judged against the failures counted so
-    # far without adding to them, a wrong one counted, each in one atomic statement per counter. Parallel
+    # Looked up first, revealed only if allowed: a correct pair is judged against the failures committed so
+    # far without adding to them (a read), a wrong one counted in one atomic statement. Parallel
     # wrong guesses: exactly `limit` answered NOT_FOUND, the rest refused (a right guess among them too,
     # once the count is reached); parallel correct lookups from one office are all answered.
     row = await repository.request_by_code(normalized) if codes.looks_like_code(normalized) else None

@@ -274,3 +274,20 @@ def redis_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for name in ("REDIS_URL", "RESPONSE_CACHE", "RESPONSE_CACHE_PREFIX"):
         monkeypatch.delenv(name)
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def compiled_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each call of the compiled executor by the read path: True when it answered."""
+    seen: list[bool] = []
+    from app.api import compiled
+
+    execute = compiled.execute
+
+    async def spy(*args: Any, **kwargs: Any) -> Any:
+        data = await execute(*args, **kwargs)
+        seen.append(data is not None)
+        return data
+
+    monkeypatch.setattr(compiled, "execute", spy)
+    return seen

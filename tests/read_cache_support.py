@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 
+from app.api import compiled
+from app.api.context import Context, Loaders
+from app.api.query_guard import parse_checked
+from app.api.schema import schema
+from app.auth.principal import ANONYMOUS, Principal
+from app.config import get_settings
 from tests.support import Api
 
 OPERATIONS = Path(__file__).resolve().parent.parent / "graphql" / "operations"
@@ -47,5 +54,34 @@ async def get(
     return await api.http.get("/graphql", params=params, headers=headers)
 
 
+def registered(name: str) -> str:
+    return (OPERATIONS / name).read_text(encoding="utf-8")
+
+
 def cache_state(response: httpx.Response) -> str | None:
     return response.headers.get("x-response-cache")
+
+
+async def both(
+    query: str, variables: dict[str, Any], lang: str = "vi", principal: Principal = ANONYMOUS
+) -> tuple[dict[str, Any] | None, Any]:
+    """(the compiled executor's data, the standard executor's result), each with a context of its own."""
+    settings_ = get_settings()
+    parsed = parse_checked(query, settings_.graphql_max_tokens, settings_.graphql_max_selections)
+    assert parsed is not None
+    fast = await compiled.execute(
+        schema, query, parsed, None, variables, Context(principal=principal, lang=lang, loaders=Loaders())
+    )
+    standard = await schema.execute(
+        query, variable_values=variables, context_value=Context(principal=principal, lang=lang, loaders=Loaders())
+    )
+    return fast, standard
+
+
+def assert_same(fast: dict[str, Any] | None, standard: Any) -> None:
+    if standard.errors:
+        assert fast is None, (fast, standard.errors)
+        return
+    assert fast is not None, "the compiled executor left an error-free answer to the standard one"
+    # byte for byte, as the client gets it: same values, same key order
+    assert msgspec.json.encode({"data": fast}) == msgspec.json.encode({"data": standard.data})

@@ -12,26 +12,20 @@ import os
 from datetime import timedelta
 from typing import Any
 
-import msgspec
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app import clock
-from app.api import compiled
-from app.api.context import Context, Loaders
-from app.api.query_guard import parse_checked
-from app.api.schema import schema
 from app.auth.enums import AccountKind, Role, Scope
 from app.auth.principal import ANONYMOUS, Principal
-from app.config import get_settings
 from app.db import count_queries
 from app.money import VatRate
 from app.pagination import encode_cursor
 from app.text import fold
 from catalog.enums import Audience, Channel, OnlineLevel, ServiceStatus, Unit
 from catalog.tables import Category, Department, Plan, PlanPrice, Service, ServiceChannel
-from tests.read_cache_support import CATALOG_SERVICES, OPERATIONS, post
+from tests.read_cache_support import CATALOG_SERVICES, assert_same, both, post, registered
 from tests.support import Api
 
 EXAMPLES = settings(
@@ -42,31 +36,6 @@ EXAMPLES = settings(
 _numbers = itertools.count(1)
 SORTS = ("NAME", "CODE", "PRICE_ASC", "PRICE_DESC")
 WORDS = ("dịch vụ", "Đào tạo", "an toàn", "thông tin", "chữ ký số", "hạ tầng", "Hosting", "", "ủy ban")
-
-
-async def both(
-    query: str, variables: dict[str, Any], lang: str = "vi", principal: Principal = ANONYMOUS
-) -> tuple[dict[str, Any] | None, Any]:
-    """(the compiled executor's data, the standard executor's result), each with a context of its own."""
-    settings_ = get_settings()
-    parsed = parse_checked(query, settings_.graphql_max_tokens, settings_.graphql_max_selections)
-    assert parsed is not None
-    fast = await compiled.execute(
-        schema, query, parsed, None, variables, Context(principal=principal, lang=lang, loaders=Loaders())
-    )
-    standard = await schema.execute(
-        query, variable_values=variables, context_value=Context(principal=principal, lang=lang, loaders=Loaders())
-    )
-    return fast, standard
-
-
-def assert_same(fast: dict[str, Any] | None, standard: Any) -> None:
-    if standard.errors:
-        assert fast is None, (fast, standard.errors)
-        return
-    assert fast is not None, "the compiled executor left an error-free answer to the standard one"
-    # byte for byte, as the client gets it: same values, same key order
-    assert msgspec.json.encode({"data": fast}) == msgspec.json.encode({"data": standard.data})
 
 
 # --- random catalog rows ------------------------------------------------------------------------------
@@ -255,10 +224,6 @@ async def test_following_the_pages_gives_the_same_answers(
 # --- exact cases ---------------------------------------------------------------------------------------
 
 
-def registered(name: str) -> str:
-    return (OPERATIONS / name).read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("operation", "variables"),
     [
@@ -345,23 +310,8 @@ async def test_an_unexpected_error_is_left_to_the_standard_executor(
 # --- over HTTP -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Each call of the compiled executor by the read path: True when it answered."""
-    seen: list[bool] = []
-    execute = compiled.execute
-
-    async def spy(*args: Any, **kwargs: Any) -> Any:
-        data = await execute(*args, **kwargs)
-        seen.append(data is not None)
-        return data
-
-    monkeypatch.setattr(compiled, "execute", spy)
-    return seen
-
-
 async def test_over_http_a_registered_read_is_compiled_and_its_statements_do_not_grow(
-    response_cache_off: None, client: Api, catalog: dict[str, int], runs: list[bool]
+    response_cache_off: None, client: Api, catalog: dict[str, int], compiled_runs: list[bool]
 ) -> None:
     counted = {}
     for first in (1, 20, 47):
@@ -370,13 +320,13 @@ async def test_over_http_a_registered_read_is_compiled_and_its_statements_do_not
         assert response.status_code == 200
         assert len(response.json()["data"]["services"]["edges"]) == first
         counted[first] = len(statements)
-    assert runs == [True, True, True]
+    assert compiled_runs == [True, True, True]
     # page keys, services, count, categories, departments, channels, plans, prices: whatever the page size
     assert counted == {1: 8, 20: 8, 47: 8}
 
 
 async def test_over_http_other_documents_and_signed_in_callers_take_the_standard_path(
-    response_cache_off: None, client: Api, catalog: dict[str, int], runs: list[bool]
+    response_cache_off: None, client: Api, catalog: dict[str, int], compiled_runs: list[bool]
 ) -> None:
     # a document that is not registered
     ad_hoc = await post(client, "query { services(first: 2) { totalCount } }")
@@ -385,8 +335,8 @@ async def test_over_http_other_documents_and_signed_in_callers_take_the_standard
     token = await client.staff("catalog@ttcntt.vn", Role.CATALOG_MANAGER)
     staff = await post(client, CATALOG_SERVICES, {"first": 1}, Authorization=f"Bearer {token}")
     assert len(staff.json()["data"]["services"]["edges"]) == 1
-    assert runs == []
+    assert compiled_runs == []
     # a refusal: compiled first, then the standard executor's error
     refused = await post(client, CATALOG_SERVICES, {"filter": {"statuses": ["DRAFT"]}})
     assert [e["extensions"]["code"] for e in refused.json()["errors"]] == ["FORBIDDEN"]
-    assert runs == [False]
+    assert compiled_runs == [False]

@@ -10,7 +10,8 @@ The key is (document hash, operation, variables, language, caller class, local d
   transaction of every change, so no process serves an answer older than the last committed change.
 GET answers carry an ETag (the body's hash) and Cache-Control, and `If-None-Match` gets 304.
 The same admitted reads, when their document is a registered one, are executed by the compiled executor
-(app/api/compiled.py), with the cache or without it; strawberry answers whatever that leaves.
+(app/api/compiled.py), with the cache or without it; strawberry answers whatever that leaves. So is
+public tracking (FRESH_FIELDS), never cached: answered fresh, its attempt counted once per request.
 
 Anything else passes through untouched (mutations, signed-in callers, multipart, batches)."""
 
@@ -25,9 +26,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import msgspec
+from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from app import cache_versions, clock
+from app import cache_versions, clock, once
 from app.api import compiled, request_body, trusted_documents
 from app.api.context import Context, Loaders, authenticated
 from app.api.errors import QueryRefused, error_entry
@@ -47,6 +49,11 @@ PATH = "/graphql"
 # date (catalog/api/queries.py, projects/api/queries.py). Add one only if that holds for it and every
 # change to what it shows goes through a repository write marked with app.cache_versions.changes.
 PUBLIC_FIELDS = frozenset({"services", "service", "categories", "departments", "publicProjects", "publicProject"})
+# Public root fields answered fresh on every call, never from the cache (their answer depends on rows
+# no version covers, and they count attempts), that the compiled executor may still run for a
+# registered document. Their effects happen once per request (app.once): the standard executor, when it
+# answers after the compiled one gave up, replays them.
+FRESH_FIELDS = frozenset({"trackRequest"})
 MAX_BODY = 1024 * 1024  # a JSON query body larger than this is left to Litestar and strawberry
 VARY = b"Accept-Language, Authorization, X-API-Key"
 # The HTTP scope and the ASGI channels read as plain mappings: Litestar's TypedDicts mix in WebSockets.
@@ -54,25 +61,30 @@ HTTPScope = Any
 Channel = Any
 
 
+CACHED, FRESH = "cached", "fresh"
+
+
 @lru_cache(maxsize=256)
-def public_operation(query: str, operation_name: str | None) -> bool:
-    """A query (not a mutation) whose root selections are all public fields. Parsed through the
-    guard's cache, so strawberry finds the document already parsed."""
+def public_operation(query: str, operation_name: str | None) -> str | None:
+    """CACHED for a query (not a mutation) whose root selections are all public fields, FRESH when some
+    of them are fresh ones (FRESH_FIELDS), None otherwise. Parsed through the guard's cache, so
+    strawberry finds the document already parsed."""
     settings = get_settings()
     try:
         check_size(query, settings)
         parsed = parse_checked(query, settings.graphql_max_tokens, settings.graphql_max_selections)
     except QueryRefused:
-        return False
+        return None
     if parsed is None:
-        return False
+        return None
     operation = get_operation_ast(parsed.document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
-        return False
+        return None
     selections = operation.selection_set.selections
-    return bool(selections) and all(
-        isinstance(s, FieldNode) and s.name.value in PUBLIC_FIELDS and not s.directives for s in selections
-    )
+    names = [s.name.value if isinstance(s, FieldNode) and not s.directives else None for s in selections]
+    if not names or not all(name in PUBLIC_FIELDS or name in FRESH_FIELDS for name in names):
+        return None
+    return FRESH if any(name in FRESH_FIELDS for name in names) else CACHED
 
 
 def _canonical(value: Any) -> str:
@@ -138,6 +150,7 @@ class Admitted:
     operation_name: str | None
     variables: dict[str, Any]
     caller: tuple[str, Principal]
+    cacheable: bool
 
 
 class ReadCache:
@@ -154,7 +167,8 @@ class ReadCache:
             if scope["type"] != "http" or scope["path"] != PATH or scope.get("method") not in ("GET", "POST"):
                 await app(scope, receive, send)
                 return
-            await self.handle(app, scope, receive, send)
+            with once.request():  # the compiled run and the standard one after it are one request
+                await self.handle(app, scope, receive, send)
 
         return middleware
 
@@ -177,7 +191,7 @@ class ReadCache:
         if admitted is None:
             await _pass(app, scope, receive, send, request, body)
             return
-        key = await self._key(admitted, lang) if self.store is not None else None
+        key = await self._key(admitted, lang) if self.store is not None and admitted.cacheable else None
         token = authenticated.set(admitted.caller[1])
         try:
             if key is not None and self.store is not None:
@@ -185,7 +199,7 @@ class ReadCache:
                 if entry is not None:
                     await self._answer(scope, send, entry, admitted.caller, b"hit")
                     return
-            answer = await self._compiled(admitted, lang)
+            answer = await self._compiled(admitted, lang, scope)
             if answer is None:
                 if key is None:
                     await _pass(app, scope, receive, send, request, body)
@@ -204,12 +218,13 @@ class ReadCache:
         finally:
             authenticated.reset(token)
 
-    async def _compiled(self, admitted: Admitted, lang: str) -> bytes | None:
+    async def _compiled(self, admitted: Admitted, lang: str, scope: HTTPScope) -> bytes | None:
         """The answer of a registered document by the compiled executor (app/api/compiled.py), or None:
         the standard executor answers then (whatever it could not do exactly, errors included)."""
         if not trusted_documents.is_registered(admitted.query):
             return None
-        context = Context(principal=admitted.caller[1], lang=lang, loaders=Loaders())
+        # the request, for resolvers that read the client's address (tracking's limits)
+        context = Context(principal=admitted.caller[1], lang=lang, loaders=Loaders(), request=Request(scope))
         data = await compiled.execute(
             schema, admitted.query, admitted.parsed, admitted.operation_name, admitted.variables, context
         )
@@ -267,7 +282,7 @@ class ReadCache:
             query is None
             or not isinstance(variables, dict)
             or not isinstance(operation_name, str | None)
-            or not public_operation(query, operation_name)
+            or (kind := public_operation(query, operation_name)) is None
         ):
             return None
         settings = self.settings
@@ -285,7 +300,7 @@ class ReadCache:
             and not trusted_documents.is_registered(query)
         ):
             return None
-        return Admitted(query, parsed, operation_name, variables, caller)
+        return Admitted(query, parsed, operation_name, variables, caller, cacheable=kind == CACHED)
 
     async def _key(self, admitted: Admitted, lang: str) -> str:
         parts = (

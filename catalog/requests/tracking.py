@@ -16,7 +16,7 @@ import hmac
 from datetime import timedelta
 from typing import Any
 
-from app import limits
+from app import limits, once
 from app.config import get_settings
 from app.contact import phone_form
 from app.input import Checker, clean_optional
@@ -35,7 +35,12 @@ def _same_contact(row: dict[str, Any], contact: str) -> bool:
 async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     """The request whose receipt code and contact (phone or e-mail) match; NOT_FOUND otherwise (the
     attempt stays counted under the code and the client address); RATE_LIMITED before any lookup once
-    either key has counted too many failures."""
+    either key has counted too many failures. One attempt per HTTP request, however often the request is
+    executed (app.once: the compiled executor, then the standard one)."""
+    return await once.once(("track", code, contact, client), lambda: _track(code, contact, client))
+
+
+async def _track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     settings = get_settings()
     c = Checker()  # control characters and over-long values are refused; anything else is looked up
     normalized = c.check(clean_optional, code, "code", max_length=40)

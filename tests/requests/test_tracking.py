@@ -7,8 +7,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from app.db import count_queries
+from tests.read_cache_support import assert_same, both, post, registered
 from tests.requests.helpers import TRACK, People, attempts, guest_input, local, plan_id, submit
 from tests.support import Api
+
+TRACK_REQUEST = registered("requests_track.graphql")  # the registered document: the compiled executor runs it
 
 
 async def test_wrong_pairs_answer_exactly_like_unknown_codes(client: Api, people: People) -> None:
@@ -58,3 +62,36 @@ async def test_guessing_many_codes_from_one_client_is_rate_limited(client: Api, 
         ]
     result = await client.gql(TRACK, {"code": code, "contact": "hoa@example.vn"})
     assert result.error_codes == ["RATE_LIMITED"]
+
+
+async def test_the_registered_tracking_document_is_compiled_and_a_failure_counts_once(
+    client: Api, people: People, compiled_runs: list[bool]
+) -> None:
+    plan = await plan_id(client, "HTS-DC-03", "STORAGE")
+    code = (await submit(client, guest_input(plan))).data["submitServiceRequest"]["request"]["code"]
+    right = {"code": code, "contact": "0912345678"}
+    fast, standard = await both(TRACK_REQUEST, right)
+    assert_same(fast, standard)
+    assert fast is not None and fast["trackRequest"]["service"] == {
+        "code": "HTS-DC-03",
+        "name": standard.data["trackRequest"]["service"]["name"],
+    }
+    compiled_runs.clear()  # (both() called it too)
+    with count_queries() as statements:
+        answered = await post(client, TRACK_REQUEST, right)
+    assert answered.json() == {"data": fast}
+    # the counters read (not written), the request, its service, its steps
+    assert [s.split()[0].upper() for s in statements] == ["SELECT"] * 4
+    assert compiled_runs == [True]
+    # a wrong pair: the compiled run gives up on the error and the standard executor answers it, and the
+    # attempt is counted once (one hit under the code, one under the address), not once per executor
+    wrong = await post(client, TRACK_REQUEST, {"code": code, "contact": "ke.gian@example.vn"})
+    assert [e["extensions"]["code"] for e in wrong.json()["errors"]] == ["NOT_FOUND"]
+    assert compiled_runs == [True, False]
+    assert await attempts() == 2
+    for _ in range(4):
+        await post(client, TRACK_REQUEST, {"code": code, "contact": "ke.gian@example.vn"})
+    # five failures allowed (TRACKING_MAX_FAILURES), then refused, as through the standard path
+    refused = await post(client, TRACK_REQUEST, right)
+    assert [e["extensions"]["code"] for e in refused.json()["errors"]] == ["RATE_LIMITED"]
+    assert await attempts() == 10

@@ -52,6 +52,11 @@ async def claim_sign_in(account_id: int, limit: int, now: datetime) -> int | Non
     return int(rows[0]["failed_sign_ins"]) if rows else None
 
 
+async def locked_until(account_id: int) -> datetime | None:
+    row = await Account.select(Account.locked_until).where(Account.id == account_id).first()
+    return row["locked_until"] if row is not None else None
+
+
 async def lock_account(account_id: int, until: datetime) -> None:
     """The counter starts again from zero for the next window."""
     await Account.update({Account.failed_sign_ins: 0, Account.locked_until: until}).where(Account.id == account_id)

@@ -2,7 +2,8 @@
 
 # No `from __future__ import annotations` here: GraphQL inputs subclass this module's dataclasses, and
 # strawberry would resolve string annotations of inherited fields in the subclass's module.
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -130,12 +131,19 @@ _BAD_CREDENTIALS = Unauthenticated(
 )
 
 
-def _locked() -> RateLimited:
-    return RateLimited(
+async def _locked(account_id: int) -> RateLimited:
+    """ACCOUNT_LOCKED with the seconds until the lock ends (retryAfter, as rate limits carry), read
+    after the refusal: a lock set by a parallel attempt still in flight is not visible yet, and the
+    whole lockout is the honest wait then."""
+    error = RateLimited(
         "ACCOUNT_LOCKED",
         "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.",
         "The account is locked after repeated failed sign-ins. Try again later.",
     )
+    until, now = await repository.locked_until(account_id), clock.now()
+    wait = (until - now).total_seconds() if until is not None and until > now else get_settings().lockout_minutes * 60
+    error.details = [replace(error.details[0], retry_after=max(1, math.ceil(wait)))]
+    return error
 
 
 async def sign_in(email: str, password: str) -> IssuedSession:
@@ -153,15 +161,15 @@ async def sign_in(email: str, password: str) -> IssuedSession:
         raise _BAD_CREDENTIALS
     place = await repository.claim_sign_in(account["id"], settings.max_failed_sign_ins, clock.now())
     if place is None:
-        raise _locked()
+        raise await _locked(account["id"])
     if not await passwords.verify_password(password, account["password_hash"]):
         if place >= settings.max_failed_sign_ins:
             await repository.lock_account(account["id"], clock.now() + timedelta(minutes=settings.lockout_minutes))
         raise _BAD_CREDENTIALS
     async with transaction():
-        if not await repository.clear_sign_in_failures(account["id"], place, clock.now()):
-            raise _locked()
-        return await _issue_session(account["id"])
+        if await repository.clear_sign_in_failures(account["id"], place, clock.now()):
+            return await _issue_session(account["id"])
+    raise await _locked(account["id"])  # locked meanwhile: nothing was written
 
 
 async def sign_out(principal: Principal) -> None:

@@ -30,6 +30,13 @@ async def sign_in(client: Api, email: str, password: str, **headers: str) -> dic
     return result.data["signIn"]
 
 
+async def retry_after(client: Api, password: str) -> int | None:
+    """The retryAfter of a sign-in's one refusal."""
+    query = "mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { errors { code retryAfter } } }"
+    [error] = (await client.gql(query, {"e": EMAIL, "p": password})).data["signIn"]["errors"]
+    return error["retryAfter"] if error["code"] == "ACCOUNT_LOCKED" else None
+
+
 async def citizen(client: Api, email: str = EMAIL) -> str:
     return await client.customer(email, "CITIZEN")
 
@@ -115,9 +122,13 @@ async def test_five_failures_lock_the_account_for_fifteen_minutes(client: Api, f
     # and even the right password is refused, in both languages, without a session
     locked = await sign_in(client, EMAIL, PASSWORD)
     assert refusal(locked) == ACCOUNT_LOCKED
+    assert await retry_after(client, PASSWORD) == 15 * 60  # seconds until the lock ends
+    frozen_now(T0 + timedelta(minutes=14, seconds=30))
+    assert await retry_after(client, PASSWORD) == 30
     # and a wrong one during the lock is refused the same way and counts nothing
     frozen_now(T0 + timedelta(minutes=15) - timedelta(microseconds=1))
     assert refusal(await sign_in(client, EMAIL, "sai-mat-khau-6")) == ACCOUNT_LOCKED
+    assert await retry_after(client, "sai-mat-khau-7") == 1  # never 0: the lock has not ended yet
     assert refusal(await sign_in(client, EMAIL, PASSWORD)) == ACCOUNT_LOCKED
     row = await account_row(EMAIL)
     assert (row["failed_sign_ins"], row["locked_until"]) == (0, T0 + timedelta(minutes=15))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import enum
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.query.base import Query
+from piccolo.query.proxy import Proxy
 from piccolo.querystring import QueryString
 
 from app.config import ROOT, Settings, get_settings
@@ -357,3 +361,81 @@ async def ping() -> bool:
     except Exception:
         return False
     return True
+
+
+# --- prepared queries -----------------------------------------------------------------------------------
+
+
+class _Slot:
+    """Stands for the i-th value while a prepared query is composed."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+class _Bound(QueryString):
+    """A statement already compiled: its SQL, its arguments."""
+
+    def __init__(self, sql: str, args: list[Any], model: QueryString) -> None:
+        super().__init__("", query_type=model.query_type, table=model.table)
+        self._frozen_compiled_strings = (sql, args)
+        self.args = args  # what refuse_nul inspects
+        self._sql = sql
+
+    def __str__(self) -> str:
+        return f"{self._sql} -- {self.args!r}"
+
+
+class Prepared:
+    """A Piccolo query composed once per engine and shape, then run with new values.
+
+    Piccolo composes a query's SQL on every run: for a select of every column of a table of 30-odd
+    columns that is 0.2-0.4 ms of CPU, a quarter of a public tracking lookup. `build(*values)` makes the
+    query; it is called once with stand-ins for the values, the SQL compiled and kept, and each call
+    binds the actual values in their places (a list value: one place per item, so each list length is a
+    shape of its own). Values are passed as the database stores them (an enum as its value); the query's
+    own post-processing (first(), load_json) runs as usual."""
+
+    SHAPES_MAX = 32  # list lengths kept per engine; beyond, the query is composed as Piccolo would
+
+    def __init__(self, build: Callable[..., Any]) -> None:
+        self._build = build
+        self._compiled: dict[tuple[str, tuple[int | None, ...]], tuple[Any, str, list[Any], QueryString]] = {}
+
+    async def __call__(self, *values: Any) -> Any:
+        shape = tuple(len(v) if isinstance(v, list | tuple) else None for v in values)
+        kind = engine().engine_type
+        entry = self._compiled.get((kind, shape))
+        if entry is None:
+            if len(self._compiled) >= self.SHAPES_MAX:
+                return await self._build(*values)
+            entry = self._compiled[(kind, shape)] = self._compile(kind, shape)
+        query, sql, args, model = entry
+        flat = [_plain(item) for value in values for item in (value if isinstance(value, list | tuple) else [value])]
+        bound = _Bound(sql, [flat[a.index] if isinstance(a, _Slot) else a for a in args], model)
+        # a copy per run: runs in flight at once must not share the bound statement
+        target = copy.copy(query.query if isinstance(query, Proxy) else query)
+        assert isinstance(target, Query)
+        target._frozen_querystrings = (bound,)
+        return await (type(query)(target) if isinstance(query, Proxy) else target)
+
+    def _compile(self, kind: str, shape: tuple[int | None, ...]) -> tuple[Any, str, list[Any], QueryString]:
+        counter = iter(range(10**6))
+        stand_ins = [
+            [_Slot(next(counter)) for _ in range(length)] if length is not None else _Slot(next(counter))
+            for length in shape
+        ]
+        query = self._build(*stand_ins)
+        inner = query.query if isinstance(query, Proxy) else query
+        [model] = inner.querystrings
+        sql, args = model.compile_string(engine_type=kind)
+        placed = sorted(a.index for a in args if isinstance(a, _Slot))
+        if placed != list(range(sum(1 if n is None else n for n in shape))):
+            raise TypeError("a prepared query must use each of its values once, untransformed")
+        return query, sql, args, model
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value

@@ -13,6 +13,7 @@ from typing import Any
 
 from app import clock
 from app.audit.service import Actor
+from app.db import Prepared
 from app.tables import HistoryEvent
 
 
@@ -49,17 +50,21 @@ async def record(
     )
 
 
+_histories = Prepared(  # composed once per number of ids (app.db.Prepared): every tracking lookup reads it
+    lambda entity_type, entity_ids: (
+        HistoryEvent.select()
+        .where((HistoryEvent.entity_type == entity_type) & HistoryEvent.entity_id.is_in(entity_ids))
+        .order_by(HistoryEvent.id)
+        .output(load_json=True)
+    )
+)
+
+
 async def histories(entity_type: str, entity_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each entity's events, oldest first, in one query."""
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if entity_ids:
-        rows = await (
-            HistoryEvent.select()
-            .where((HistoryEvent.entity_type == entity_type) & HistoryEvent.entity_id.is_in(entity_ids))
-            .order_by(HistoryEvent.id)
-            .output(load_json=True)
-        )
-        for row in rows:
+        for row in await _histories(entity_type, entity_ids):
             grouped[row["entity_id"]].append(row)
     return grouped
 

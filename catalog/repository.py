@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from app.cache_versions import Scope, changes
-from app.db import is_sqlite
+from app.db import Prepared, is_sqlite
 from catalog.enums import Audience, Channel, PlanStatus, ServiceStatus
 from catalog.tables import Category, Department, Plan, PlanPrice, Service, ServiceChannel
 
@@ -212,10 +212,15 @@ async def count_services(f: ServiceFilter, today: date) -> int:
     return int(rows[0]["n"])
 
 
+_services_by_ids = Prepared(lambda ids: Service.select().where(Service.id.is_in(ids)).output(load_json=True))
+
+
 async def services_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    """Composed once per number of ids (app.db.Prepared): the service loader of every page and lookup."""
     if not ids:
         return []
-    return await Service.select().where(Service.id.is_in(ids)).output(load_json=True)
+    rows: list[dict[str, Any]] = await _services_by_ids(ids)
+    return rows
 
 
 async def service_by(field: str, value: str | int) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.auth.enums import Role
 from app.auth.tables import Account, AccountRole, ApiKey, AuthSession
+from app.db import Prepared
 
 
 async def account_by_email(email: str) -> dict[str, Any] | None:
@@ -123,9 +124,10 @@ async def insert_session(account_id: int, token_hash: str, expires_at: datetime)
     return int(rows[0]["id"])
 
 
-async def session_by_hash(token_hash: str) -> dict[str, Any] | None:
-    return (
-        await AuthSession.select(
+# Every signed-in request and every partner call reads one of these two: composed once (app.db.Prepared).
+_session_by_hash = Prepared(
+    lambda token_hash: (
+        AuthSession.select(
             AuthSession.id,
             AuthSession.expires_at,
             AuthSession.revoked_at,
@@ -137,6 +139,15 @@ async def session_by_hash(token_hash: str) -> dict[str, Any] | None:
         .where(AuthSession.token_hash == token_hash)
         .first()
     )
+)
+_api_key_by_hash = Prepared(
+    lambda key_hash: ApiKey.select().where(ApiKey.key_hash == key_hash).first().output(load_json=True)
+)
+
+
+async def session_by_hash(token_hash: str) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await _session_by_hash(token_hash)
+    return row
 
 
 async def revoke_session(session_id: int, at: datetime) -> None:
@@ -155,7 +166,8 @@ async def insert_api_key(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def api_key_by_hash(key_hash: str) -> dict[str, Any] | None:
-    return await ApiKey.select().where(ApiKey.key_hash == key_hash).first().output(load_json=True)
+    row: dict[str, Any] | None = await _api_key_by_hash(key_hash)
+    return row
 
 
 async def api_key_by_id(key_id: int) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from app.db import Prepared
 from catalog.requests.enums import CLOCK_RUNNING
 from catalog.requests.tables import (
     GuestLink,
@@ -25,16 +26,25 @@ async def insert_request(values: dict[str, Any]) -> int:
     return int(rows[0]["id"])
 
 
+# Prepared (app.db): composed once, run by every tracking lookup and request page.
+_by_code = Prepared(lambda code: ServiceRequest.select().where(ServiceRequest.code == code).first())
+_by_id = Prepared(lambda request_id: ServiceRequest.select().where(ServiceRequest.id == request_id).first())
+_by_ids = Prepared(lambda ids: ServiceRequest.select().where(ServiceRequest.id.is_in(ids)))
+
+
 async def request_by_code(code: str) -> dict[str, Any] | None:
-    return await ServiceRequest.select().where(ServiceRequest.code == code).first()
+    row: dict[str, Any] | None = await _by_code(code)
+    return row
 
 
 async def request_by_id(request_id: int) -> dict[str, Any] | None:
-    return await ServiceRequest.select().where(ServiceRequest.id == request_id).first()
+    row: dict[str, Any] | None = await _by_id(request_id)
+    return row
 
 
 async def requests_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    return await ServiceRequest.select().where(ServiceRequest.id.is_in(ids)) if ids else []
+    rows: list[dict[str, Any]] = await _by_ids(ids) if ids else []
+    return rows
 
 
 async def request_ids_of_customer(customer_id: int) -> list[int]:

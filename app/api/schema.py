@@ -23,6 +23,7 @@ from catalog.api.prefetch import prefetch_services
 from catalog.api.queries import CatalogQuery
 from catalog.enums import Channel
 from catalog.requests.api.mutations import RequestsMutation
+from catalog.requests.api.prefetch import prefetch_tracking
 from catalog.requests.api.queries import RequestsQuery
 from graphql import GraphQLError
 from projects.api.mutations import ProjectsMutation
@@ -62,3 +63,4 @@ def build_schema() -> Schema:
 schema = build_schema()
 # What the compiled executor (app/api/compiled.py) loads up front for a page of each type.
 PREFETCHERS["Service"] = prefetch_services
+PREFETCHERS["RequestTracking"] = prefetch_tracking

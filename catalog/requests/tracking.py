@@ -12,6 +12,7 @@ Tracking only reads: acting on a request takes an account, or a guest's secret l
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from datetime import timedelta
 from typing import Any
@@ -40,6 +41,10 @@ async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     return await once.once(("track", code, contact, client), lambda: _track(code, contact, client))
 
 
+async def _lookup(code: str) -> dict[str, Any] | None:
+    return await repository.request_by_code(code) if codes.looks_like_code(code) else None
+
+
 async def _track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     settings = get_settings()
     c = Checker()  # control characters and over-long values are refused; anything else is looked up
@@ -49,14 +54,15 @@ async def _track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     normalized = normalized.upper()
     window = timedelta(minutes=settings.tracking_window_minutes)
     keys = [("tracking-code", normalized)] + ([("tracking-client", client[:100])] if client else [])
-    # Looked up first, revealed only if allowed: a correct pair is judged against the failures committed so
-    # far without adding to them (a read), a wrong one counted in one atomic statement. Parallel
+    # Looked up, revealed only if allowed: a correct pair is judged against the failures committed so far
+    # without adding to them (a read, side by side with the lookup: the usual case waits for one round
+    # trip, not two), a wrong one then counted in one atomic statement and judged by it. Parallel
     # wrong guesses: exactly `limit` answered NOT_FOUND, the rest refused (a right guess among them too,
     # once the count is reached); parallel correct lookups from one office are all answered.
-    row = await repository.request_by_code(normalized) if codes.looks_like_code(normalized) else None
+    counters = [limits.Limit(s, k, settings.tracking_max_failures, window) for s, k in keys]
+    row, judged = await asyncio.gather(_lookup(normalized), limits.hit_all(counters, counts=False))
     found = row if row is not None and given and _same_contact(row, given) else None
-    limit = settings.tracking_max_failures
-    verdicts = await limits.hit_all([limits.Limit(s, k, limit, window) for s, k in keys], counts=found is None)
+    verdicts = judged if found is not None else await limits.hit_all(counters)
     limits.refuse_if_exceeded(verdicts, "code")
     if found is None:
         raise request_not_found()

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from app.api import compiled
 from app.db import count_queries
 from tests.read_cache_support import assert_same, both, post, registered
 from tests.requests.helpers import TRACK, People, attempts, guest_input, local, plan_id, submit
@@ -65,7 +68,7 @@ async def test_guessing_many_codes_from_one_client_is_rate_limited(client: Api, 
 
 
 async def test_the_registered_tracking_document_is_compiled_and_a_failure_counts_once(
-    client: Api, people: People, compiled_runs: list[bool]
+    client: Api, people: People, compiled_runs: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = await plan_id(client, "HTS-DC-03", "STORAGE")
     code = (await submit(client, guest_input(plan))).data["submitServiceRequest"]["request"]["code"]
@@ -77,12 +80,23 @@ async def test_the_registered_tracking_document_is_compiled_and_a_failure_counts
         "name": standard.data["trackRequest"]["service"]["name"],
     }
     compiled_runs.clear()  # (both() called it too)
+    prefetched: list[list[str]] = []
+    prefetch = compiled.PREFETCHERS["RequestTracking"]
+
+    async def spy(items: list[Any], selection: Any, run: Any) -> None:
+        prefetched.append([f.name for f in selection.fields])
+        await prefetch(items, selection, run)
+
+    monkeypatch.setitem(compiled.PREFETCHERS, "RequestTracking", spy)
+    monkeypatch.setattr(compiled, "_plans", {})  # compiled again, with the spy
     with count_queries() as statements:
         answered = await post(client, TRACK_REQUEST, right)
     assert answered.json() == {"data": fast}
-    # the counters read (not written), the request, its service, its steps
+    # the counters read (not written), the request, then its service and its steps loaded side by side
     assert [s.split()[0].upper() for s in statements] == ["SELECT"] * 4
     assert compiled_runs == [True]
+    assert prefetched == [["code", "status", "service", "submittedAt", "receivedAt", "dueDate", "promisedDate",
+                           "overdue", "apologyNote", "steps"]]  # fmt: skip
     # a wrong pair: the compiled run gives up on the error and the standard executor answers it, and the
     # attempt is counted once (one hit under the code, one under the address), not once per executor
     wrong = await post(client, TRACK_REQUEST, {"code": code, "contact": "ke.gian@example.vn"})

@@ -20,7 +20,11 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 def _piccolo_conf() -> None:
@@ -108,11 +112,13 @@ def documents_preview(folder: Path) -> list[Path]:
     return made + pdfs + pictures
 
 
-async def _with_database(command: str) -> object:
+async def _with_database(work: Callable[[], Awaitable[_T]]) -> _T:
+    """With the app's database set-up: on PostgreSQL the pool (else Piccolo opens a connection for each
+    statement: seeding the catalog took one per row), on SQLite WAL."""
     from app.db import database_lifespan
 
     async with database_lifespan():
-        return await daily_command(command)
+        return await work()
 
 
 def _worker() -> int:
@@ -154,20 +160,20 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate())
         print("migrations applied")
     elif args.command == "seed":
-        print(json.dumps(asyncio.run(seed())))
+        print(json.dumps(asyncio.run(_with_database(seed))))
     elif args.command == "create-admin":
         from app.config import admin_password_from_env
         from app.errors import DomainError
 
         password = admin_password_from_env() or getpass.getpass("Admin password (10+ characters): ")
         try:
-            account_id = asyncio.run(create_admin(args.email, args.name, password))
+            account_id = asyncio.run(_with_database(lambda: create_admin(args.email, args.name, password)))
         except DomainError as error:
             print(f"{error.code}: {error.message_en}", file=sys.stderr)
             return 1
         print(f"admin account id {account_id}")
     elif args.command in ("mark-overdue", "send-notifications"):
-        print(json.dumps(asyncio.run(_with_database(args.command))))
+        print(json.dumps(asyncio.run(_with_database(lambda: daily_command(args.command)))))
     elif args.command == "documents-preview":
         from app.documents.convert import INSTALL, missing_tools
 

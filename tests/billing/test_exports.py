@@ -323,11 +323,11 @@ def failing_second_csv_page(monkeypatch: pytest.MonkeyPatch) -> None:
     original = Reader.invoice_csv_page
     calls = {"n": 0}
 
-    def flaky(self: Reader, spec: Any, after: Any, size: int) -> Any:
+    def flaky(self: Reader, spec: Any, after: Any, size: int, until: Any = None) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("SELECT i.id FROM invoice: disk I/O error")
-        return original(self, spec, after, size)
+        return original(self, spec, after, size, until)
 
     monkeypatch.setattr(Reader, "invoice_csv_page", flaky)
 
@@ -379,9 +379,9 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
     pages: list[Any] = []  # where each page query starts: None, then the last (id, issue date) read
     original = Reader.invoice_csv_page
 
-    def counted(self: Reader, spec: Any, after: Any, size: int) -> Any:
+    def counted(self: Reader, spec: Any, after: Any, size: int, until: Any = None) -> Any:
         pages.append(after if after is None else (after[0], str(after[1])))
-        return original(self, spec, after, size)
+        return original(self, spec, after, size, until)
 
     monkeypatch.setattr(Reader, "invoice_csv_page", counted)
     chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), ExportTotals())

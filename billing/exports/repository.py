@@ -411,29 +411,44 @@ _INVOICE_FIELDS = copy_fields(INVOICE_COLUMNS)  # checked on import
 _LINE_FIELDS = copy_fields(LINE_COLUMNS)
 
 
-def printf_row(columns: str) -> str:
+def printf_row(columns: str, apart: tuple[str, ...] = ()) -> str:
     """SQLite: one expression writing the columns as a CSV row (CRLF) exactly as csv.writer writes their
     values: text quoted only when it holds a comma, a quote, CR or LF (`%w` doubles the quotes), NULL as
     an empty field, integers and (ISO text) dates as they are.
-    (Four `instr` are cheaper than one GLOB for the test; SQLite still spends more on the quoting than on
-    the rest of the row.)"""
-    fields = []
+
+    The test costs more than writing the row: four `instr` per text field were 2.5 of 4.5 CPU s per
+    1,000,000 invoices (one GLOB per field costs more still). So the text fields, but those in `apart`,
+    are tested together: one GLOB over their concatenation; only a row where one of them holds such a
+    character (rare: they are codes, names, e-mails) tests each field. `apart` are the fields that often
+    do (an address holds a comma), tested each on its own in every row. Same bytes, 20-25 % less CPU."""
+    plain, tested, grouped = [], [], []
     for column in (c.strip() for c in columns.split(",")):
         alias, name = column.split(".")
         kind = _TABLES[alias]._meta.get_column_by_name(name)
         if isinstance(kind, Varchar | Text):
             # What makes csv.writer quote a field (QUOTE_MINIMAL, CRLF rows): a comma, a quote, CR or LF.
             special = " OR ".join(f"instr({column}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
-            fields.append(f"iif({special}, printf('\"%w\"', {column}), {column})")
+            quoted = f"iif({special}, printf('\"%w\"', {column}), {column})"
+            plain.append(quoted if column in apart else column)
+            tested.append(quoted)
+            if column not in apart:
+                grouped.append(column)
         elif isinstance(kind, Integer | Serial | Date):
-            fields.append(column)
+            plain.append(column)
+            tested.append(column)
         else:
             raise TypeError(f"{column}: printf would not write a {type(kind).__name__} as csv.writer does")
-    template = ",".join("%s" for _ in fields)
-    return f"printf('{template}' || char(13, 10), {', '.join(fields)})"
+    template = f"'{','.join('%s' for _ in plain)}' || char(13, 10)"
+    if not grouped:
+        return f"printf({template}, {', '.join(tested)})"
+    together = f"printf('{'%s' * len(grouped)}', {', '.join(grouped)})"  # printf writes NULL as nothing
+    return (
+        f"iif({together} GLOB '*[,\"' || char(10, 13) || ']*',"
+        f" printf({template}, {', '.join(tested)}), printf({template}, {', '.join(plain)}))"
+    )
 
 
-_INVOICE_LINE = printf_row(INVOICE_COLUMNS)
+_INVOICE_LINE = printf_row(INVOICE_COLUMNS, apart=("i.buyer_address",))
 
 
 async def _sqlite_reader(path: str) -> aiosqlite.Connection:

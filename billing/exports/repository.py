@@ -115,13 +115,17 @@ class Reader:
             await lock.execute("BEGIN IMMEDIATE")
             try:
                 for reader in (self, other):
-                    assert reader._sqlite is not None
-                    await reader._sqlite.execute_fetchall("SELECT 1 FROM sqlite_schema LIMIT 1")
+                    await reader._first_read()
             finally:
                 await lock.execute("ROLLBACK")
         finally:
             await lock.close()
         return other
+
+    async def _first_read(self) -> None:
+        """SQLite: takes this connection's snapshot (its read transaction starts at its first read)."""
+        assert self._sqlite is not None
+        await self._sqlite.execute_fetchall("SELECT 1 FROM sqlite_schema LIMIT 1")
 
     async def interrupt(self) -> None:
         """SQLite: stops the statement running on this reader now (a companion's whose result nobody will

@@ -333,7 +333,7 @@ def failing_second_csv_page(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_a_csv_that_fails_mid_way_ends_with_an_error_marker_and_no_end(
-    client: Api, billing: Billing, books: dict[str, Any], failing_second_csv_page: None
+    client: Api, billing: Billing, books: dict[str, Any], failing_second_csv_page: None, cut_in_two: bool
 ) -> None:
     response = await download(client, "csv", billing.finance)
     assert response.status_code == 200  # the first page had left already

@@ -1,5 +1,6 @@
 """Every query of the exports: keyset pages of invoices (by issue date, then id), their lines and their
-totals per VAT rate, and payments (by id), all on one read-only connection of the export's own.
+totals per VAT rate, and payments (by id), on a read-only connection of the export's own (the invoice CSV
+adds a second one on the same snapshot: `snapshot` on PostgreSQL, `companion` on SQLite).
 
 Why a connection of its own: a stream of a million rows lasts seconds to minutes; it must neither hold
 the request's connection (SQLite) nor a pooled one, and it reads one snapshot (a read transaction on
@@ -302,7 +303,7 @@ class Reader:
 
     async def snapshot(self) -> str | None:
         """PostgreSQL: this transaction's snapshot, for `totals` on a connection of its own (None on
-        SQLite, which has no way to share one)."""
+        SQLite, which shares its snapshot through `companion`)."""
         return None if self._pg is None else str(await self._pg.fetchval("SELECT pg_export_snapshot()"))
 
     async def totals(

@@ -57,6 +57,7 @@ class Reader:
         self._pg_config: dict[str, Any] = {}
         self._sqlite_path = ""
         self._companions: list[Reader] = []
+        self._read = False  # SQLite: whether this connection's snapshot is taken (its first read made)
         self.page_columns = INVOICE_COLUMNS
 
     @property
@@ -107,6 +108,8 @@ class Reader:
         third connection holds the write lock (BEGIN IMMEDIATE, then ROLLBACK): no commit can land between
         them. (Python's sqlite3 has no sqlite3_snapshot_open.)"""
         assert self._sqlite is not None, "PostgreSQL shares a snapshot by id: see `snapshot`"
+        if self._read:
+            raise RuntimeError("a companion must be made before the reader's first read")
         path = self._sqlite_path
         other = Reader()
         other._sqlite_path, other._sqlite = path, await _sqlite_reader(path)
@@ -126,6 +129,7 @@ class Reader:
     async def _first_read(self) -> None:
         """SQLite: takes this connection's snapshot (its read transaction starts at its first read)."""
         assert self._sqlite is not None
+        self._read = True
         await self._sqlite.execute_fetchall("SELECT 1 FROM sqlite_schema LIMIT 1")
 
     async def interrupt(self) -> None:
@@ -140,6 +144,7 @@ class Reader:
         if self._pg is not None:
             return list(await self._pg.fetch(_numbered(sql), *args))
         assert self._sqlite is not None
+        self._read = True
         return list(await self._sqlite.execute_fetchall(sql, args))
 
     async def copy_csv(self, sql: str, args: list[Any]) -> tuple[bytes, int]:

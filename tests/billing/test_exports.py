@@ -483,6 +483,19 @@ async def test_no_commit_lands_between_the_first_reads_of_the_two_connections(
     assert (parsed["invoices"], parsed["end"]) == (4, 4) and "5%" not in parsed["rates"]
 
 
+async def test_a_companion_is_made_before_the_reader_s_first_read(db: None) -> None:
+    """After its first read a reader's snapshot is taken: a companion could no longer share it."""
+    from app.db import is_sqlite
+    from billing.exports import spec as specs
+
+    if not is_sqlite():
+        pytest.skip("PostgreSQL shares its snapshot by id")
+    async with Reader() as reader:
+        assert await reader.count_invoices(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31))) == 0
+        with pytest.raises(RuntimeError, match=r"^a companion must be made before the reader's first read$"):
+            await reader.companion()
+
+
 async def test_a_csv_read_in_two_ranges_is_the_file_read_whole(
     client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import IO, Any
 
 from billing.exports import csv_file
-from billing.exports.repository import Reader, Row, last_key
+from billing.exports.repository import Reader, Row
 from billing.exports.spec import ExportSpec
 from billing.exports.totals import ExportTotals
 
@@ -138,8 +138,10 @@ async def pages(
                 writer = writer or csv_file.CsvRows()
                 chunk, after = writer.rows(tuples), (int(tuples[-1][0]), tuples[-1][1])
         else:
-            chunk, count, key = (await reader.fetch(sql, args))[0]
-            after = last_key(key) if count else None
+            chunk, count, _, last_id, last_date = (await reader.fetch(sql, args))[0]
+            if count and not 0 < last_id < 10**10:  # beyond the page key's exact range (see the query)
+                raise ValueError(f"invoice id {last_id} out of the export's range")
+            after = (last_id, last_date) if count else None
         if not count:
             return
         yield chunk or b"", count

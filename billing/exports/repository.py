@@ -259,8 +259,8 @@ class Reader:
         value the code produced itself (dates, ids, statuses, a VAT rate) is written into the SQL: COPY takes
         no parameters, and asyncpg would spend two round trips per page substituting them. A symbol, the
         one text a caller types, stays a parameter.
-        SQLite: one row (the page's CSV rows as UTF-8 bytes, each with its CRLF; how many; the last one's key
-        as `issue date id`, see `last_key`), each CSV row written by SQLite's printf as csv.writer writes it,
+        SQLite: one row (the page's CSV rows as UTF-8 bytes, each with its CRLF; how many; the last one's id
+        and issue date), each CSV row written by SQLite's printf as csv.writer writes it,
         and the page's rows concatenated by SQLite too: Python's sqlite3 takes the GIL back after every row
         it steps, and builds objects for it. One row per page is 15-25 % less CPU than one per invoice, and
         a second connection reading in another thread then really runs alongside (with a row per invoice,
@@ -272,11 +272,15 @@ class Reader:
         if self._pg is not None:
             where, args = _inline(where, args)
             return f"SELECT {_INVOICE_FIELDS} FROM invoice i {self._original_join} WHERE {where} {order}", args
+        # The last row's id and date are the bare columns of the row where `max(k)` is (SQLite's documented
+        # rule for one max()); k orders like (issue date, id) and allocates nothing (a printf of the key did,
+        # per row): the day number times 10^10 plus the id, exact in a double below 2^53 (ids < 10^10).
         page = (
-            f"SELECT {_INVOICE_LINE} AS line, printf('%s %020d', i.issue_date, i.id) AS k"
+            f"SELECT {_INVOICE_LINE} AS line, i.id AS id, i.issue_date AS day,"
+            " (julianday(i.issue_date) - 2400000.5) * 10000000000 + i.id AS k"
             f" FROM invoice i {self._original_join} WHERE {where} {order}"
         )
-        return f"SELECT CAST(group_concat(line, '') AS BLOB), COUNT(*), max(k) FROM ({page})", args
+        return f"SELECT CAST(group_concat(line, '') AS BLOB), COUNT(*), max(k), id, day FROM ({page})", args
 
     def _range(
         self, spec: ExportSpec, after: tuple[int, Any] | None, until: tuple[int, Any] | None
@@ -432,32 +436,51 @@ def printf_row(columns: str, apart: tuple[str, ...] = ()) -> str:
     which writes a backslash for each quote, CR, LF (and backslash, tab or other control character: a
     row with one of those is merely tested again, field by field); no backslash, no field needs quotes.
     Only a row where one does (rare: they are codes, names, e-mails) tests each field. `apart` are the
-    fields that often do (an address holds a comma), tested each on its own in every row. Same bytes;
-    the rows' CPU 4.1-4.3 s per 1,000,000 with four `instr` per field, 2.9-3.1 so (3 pairs of runs)."""
-    plain, tested, grouped = [], [], []
+    fields that often do (an address holds a comma), tested each on its own in every row and quoted by
+    the row's own format (`"%w"`), not by a printf of their own: every string SQLite allocates costs, and
+    more so with two connections at work (its allocator counts under one process-wide mutex)."""
+    fields: list[tuple[str, bool]] = []  # (column, is text)
     for column in (c.strip() for c in columns.split(",")):
         alias, name = column.split(".")
         kind = _TABLES[alias]._meta.get_column_by_name(name)
-        if isinstance(kind, Varchar | Text):
-            # What makes csv.writer quote a field (QUOTE_MINIMAL, CRLF rows): a comma, a quote, CR or LF.
-            special = " OR ".join(f"instr({column}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
-            quoted = f"iif({special}, printf('\"%w\"', {column}), {column})"
-            plain.append(quoted if column in apart else column)
-            tested.append(quoted)
-            if column not in apart:
-                grouped.append(column)
-        elif isinstance(kind, Integer | Serial | Date):
-            plain.append(column)
-            tested.append(column)
-        else:
+        if not isinstance(kind, Varchar | Text | Integer | Serial | Date):
             raise TypeError(f"{column}: printf would not write a {type(kind).__name__} as csv.writer does")
-    template = f"'{','.join('%s' for _ in plain)}' || char(13, 10)"
+        fields.append((column, isinstance(kind, Varchar | Text)))
+
+    def special(column: str) -> str:
+        # What makes csv.writer quote a field (QUOTE_MINIMAL, CRLF rows): a comma, a quote, CR or LF.
+        return " OR ".join(f"instr({column}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
+
+    def row(quoted: set[str], tested: bool) -> str:
+        """printf of the row: `quoted` fields as `"%w"`; `tested`: every other text field tested itself."""
+        template, values = [], []
+        for column, text in fields:
+            if column in quoted:
+                template.append('"%w"')
+                values.append(column)
+            elif text and tested and column not in apart:
+                template.append("%s")
+                values.append(f"iif({special(column)}, printf('\"%w\"', {column}), {column})")
+            else:
+                template.append("%s")
+                values.append(column)
+        return f"printf('{','.join(template)}' || char(13, 10), {', '.join(values)})"
+
+    def by_apart(rest: list[str], quoted: set[str], tested: bool) -> str:
+        if not rest:
+            return row(quoted, tested)
+        first, others = rest[0], rest[1:]
+        yes, no = by_apart(others, quoted | {first}, tested), by_apart(others, quoted, tested)
+        return f"iif({special(first)}, {yes}, {no})"
+
+    separate = [column for column, text in fields if text and column in apart]
+    grouped = [column for column, text in fields if text and column not in apart]
     if not grouped:
-        return f"printf({template}, {', '.join(tested)})"
+        return by_apart(separate, set(), tested=False)
     together = f"printf('{'%s' * len(grouped)}', {', '.join(grouped)})"  # printf writes NULL as nothing
     return (
         f"iif(instr(replace(json_quote({together}), ',', '\\'), '\\'),"
-        f" printf({template}, {', '.join(tested)}), printf({template}, {', '.join(plain)}))"
+        f" {by_apart(separate, set(), tested=True)}, {by_apart(separate, set(), tested=False)})"
     )
 
 
@@ -475,13 +498,6 @@ async def _sqlite_reader(path: str) -> aiosqlite.Connection:
         await connection.close()
         raise
     return connection
-
-
-def last_key(key: str) -> tuple[int, str]:
-    """SQLite: (id, issue date) from a page's `issue date id` (the id zero-padded, so that the greatest
-    of these texts is the last row's key)."""
-    day, number = key.split(" ")
-    return int(number), day
 
 
 def _inline(sql: str, args: list[Any]) -> tuple[str, list[Any]]:

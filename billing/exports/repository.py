@@ -173,11 +173,10 @@ class Reader:
             )
         return "LEFT JOIN invoice o ON o.id = i.original"
 
-    def _where(self, spec: ExportSpec, since: Any = None, until: Any = None) -> tuple[list[str], list[Any]]:
-        """`since`, `until`: issue dates within the period to start from and end at instead of its first and
-        last days."""
+    def _where(self, spec: ExportSpec, since: Any = None) -> tuple[list[str], list[Any]]:
+        """`since`: an issue date within the period to start from instead of its first day."""
         clauses = [f"i.status IN ({', '.join('?' for _ in spec.statuses)})", "i.issue_date >= ?", "i.issue_date <= ?"]
-        args: list[Any] = [*spec.statuses, spec.start if since is None else since, spec.end if until is None else until]
+        args: list[Any] = [*spec.statuses, spec.start if since is None else since, spec.end]
         if spec.symbol is not None:
             clauses.append("i.symbol = ?")
             args.append(spec.symbol)
@@ -248,12 +247,9 @@ class Reader:
         """`lines_of_page` as PostgreSQL's CSV (see `copy_csv`)."""
         return await self.copy_csv(*self._lines_sql(spec, page, True, _LINE_FIELDS))
 
-    def invoice_csv_page(
-        self, spec: ExportSpec, after: tuple[int, Any] | None, size: int, until: tuple[int, Any] | None = None
-    ) -> tuple[str, list[Any]]:
+    def invoice_csv_page(self, spec: ExportSpec, after: tuple[int, Any] | None, size: int) -> tuple[str, list[Any]]:
         """The query of one page of the invoice CSV, the invoices after `after` (id, issue date) in (issue
-        date, id) order, up to `until` (id, issue date) included when given: one range scan of the
-        invoice_issue_date_id index, no separate page of keys.
+        date, id) order: one range scan of the invoice_issue_date_id index, no separate page of keys.
 
         PostgreSQL: `copy_fields` of INVOICE_COLUMNS, for `copy_csv` (or `fetch`, the same tuples). Every
         value the code produced itself (dates, ids, statuses, a VAT rate) is written into the SQL: COPY takes
@@ -263,10 +259,13 @@ class Reader:
         and issue date), each CSV row written by SQLite's printf as csv.writer writes it,
         and the page's rows concatenated by SQLite too: Python's sqlite3 takes the GIL back after every row
         it steps, and builds objects for it. One row per page is 15-25 % less CPU than one per invoice, and
-        a second connection reading in another thread then really runs alongside (with a row per invoice,
-        two threads handing the GIL to each other a million times were slower than one).
+        the companion connection summing the totals in another thread then really runs alongside (with a
+        row per invoice, two threads handing the GIL to each other a million times were slower than one).
         (group_concat concatenates in the order its input comes, here the ordered, limited page.)"""
-        clauses, args = self._range(spec, after, until)
+        clauses, args = self._where(spec, since=None if after is None else after[1])
+        if after is not None:
+            clauses.append("(i.issue_date, i.id) > (?, ?)")
+            args += [after[1], after[0]]
         where = " AND ".join(clauses)
         order = f"ORDER BY i.issue_date, i.id LIMIT {int(size)}"
         if self._pg is not None:
@@ -282,56 +281,20 @@ class Reader:
         )
         return f"SELECT CAST(group_concat(line, '') AS BLOB), COUNT(*), max(k), id, day FROM ({page})", args
 
-    def _range(
-        self, spec: ExportSpec, after: tuple[int, Any] | None, until: tuple[int, Any] | None
-    ) -> tuple[list[str], list[Any]]:
-        """The export's filter over the keys after `after` up to `until` included (id, issue date), their
-        dates bounding the index scan as well."""
-        since, last = (None if key is None else key[1] for key in (after, until))
-        clauses, args = self._where(spec, since=since, until=last)
-        if after is not None:
-            clauses.append("(i.issue_date, i.id) > (?, ?)")
-            args += [after[1], after[0]]
-        if until is not None:
-            clauses.append("(i.issue_date, i.id) <= (?, ?)")
-            args += [until[1], until[0]]
-        return clauses, args
-
-    async def middle_key(self, spec: ExportSpec, min_rows: int) -> tuple[int, Any] | None:
-        """SQLite: the (id, issue date) half way through the period's invoices, whatever their status or
-        other filter, when there are at least `min_rows` of them (else None): where to cut the export in two
-        ranges of about as many rows. Two scans of the covering issue_date index (0.1 s for 1,000,000)."""
-        bounds = [spec.start, spec.end]
-        where = "issue_date >= ? AND issue_date <= ?"
-        count = int((await self.fetch(f"SELECT COUNT(*) FROM invoice WHERE {where}", bounds))[0][0])
-        if count < max(min_rows, 2):
-            return None
-        sql = f"SELECT id, issue_date FROM invoice WHERE {where} ORDER BY issue_date, id LIMIT 1 OFFSET ?"
-        row = (await self.fetch(sql, [*bounds, count // 2 - 1]))[0]
-        return int(row[0]), row[1]
-
     async def snapshot(self) -> str | None:
         """PostgreSQL: this transaction's snapshot, for `totals` on a connection of its own (None on
         SQLite, which shares its snapshot through `companion`)."""
         return None if self._pg is None else str(await self._pg.fetchval("SELECT pg_export_snapshot()"))
 
-    async def totals(
-        self,
-        spec: ExportSpec,
-        snapshot: str | None = None,
-        *,
-        after: tuple[int, Any] | None = None,
-        until: tuple[int, Any] | None = None,
-    ) -> list[Row]:
-        """(vat_rate, lines, amount, vat_amount) of every line the export covers (of its invoices after
-        `after` up to `until`, as `invoice_csv_page`), summed by the database in one query on the export's
-        snapshot, so they describe exactly the rows written (a hash join on PostgreSQL: a tenth of the cost
-        of summing each page by its ids).
+    async def totals(self, spec: ExportSpec, snapshot: str | None = None) -> list[Row]:
+        """(vat_rate, lines, amount, vat_amount) of every line the export covers, summed by the database in
+        one query on the export's snapshot, so they describe exactly the rows written (a hash join on
+        PostgreSQL: a tenth of the cost of summing each page by its ids).
 
         Given `snapshot`, on a second PostgreSQL connection that imports it, so another backend sums while
         this one writes the rows (2 of 8 CPU seconds of a million invoices); this reader's transaction,
         which keeps the snapshot alive, must stay open until it is done."""
-        clauses, args = self._range(spec, after, until)
+        clauses, args = self._where(spec)
         if spec.vat_rate is not None:
             clauses.append("l.vat_rate = ?")
             args.append(spec.vat_rate.value)

@@ -323,17 +323,17 @@ def failing_second_csv_page(monkeypatch: pytest.MonkeyPatch) -> None:
     original = Reader.invoice_csv_page
     calls = {"n": 0}
 
-    def flaky(self: Reader, spec: Any, after: Any, size: int, until: Any = None) -> Any:
+    def flaky(self: Reader, spec: Any, after: Any, size: int) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("SELECT i.id FROM invoice: disk I/O error")
-        return original(self, spec, after, size, until)
+        return original(self, spec, after, size)
 
     monkeypatch.setattr(Reader, "invoice_csv_page", flaky)
 
 
 async def test_a_csv_that_fails_mid_way_ends_with_an_error_marker_and_no_end(
-    client: Api, billing: Billing, books: dict[str, Any], failing_second_csv_page: None, cut_in_two: bool
+    client: Api, billing: Billing, books: dict[str, Any], failing_second_csv_page: None
 ) -> None:
     response = await download(client, "csv", billing.finance)
     assert response.status_code == 200  # the first page had left already
@@ -379,9 +379,9 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
     pages: list[Any] = []  # where each page query starts: None, then the last (id, issue date) read
     original = Reader.invoice_csv_page
 
-    def counted(self: Reader, spec: Any, after: Any, size: int, until: Any = None) -> Any:
+    def counted(self: Reader, spec: Any, after: Any, size: int) -> Any:
         pages.append(after if after is None else (after[0], str(after[1])))
-        return original(self, spec, after, size, until)
+        return original(self, spec, after, size)
 
     monkeypatch.setattr(Reader, "invoice_csv_page", counted)
     chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), ExportTotals())
@@ -396,47 +396,24 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
     assert rest[-1].endswith(b"#END,4\r\n")
 
 
-@pytest.fixture(params=["whole", "cut"])
-def cut_in_two(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """ "cut": SQLite cuts even this small period in two ranges, the second read by its second connection
-    (a large one is cut from `SPLIT_MIN_ROWS` invoices). PostgreSQL never cuts: both runs read it whole."""
-    from billing.exports import invoice_csv
-
-    if request.param == "cut":
-        monkeypatch.setattr(invoice_csv, "SPLIT_MIN_ROWS", 2)
-    return bool(request.param == "cut")
-
-
 async def test_an_invoice_issued_during_the_export_is_in_neither_its_rows_nor_its_totals(
-    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch, cut_in_two: bool
+    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rows and the totals (summed by a second backend on PostgreSQL, a second connection on SQLite)
-    read one snapshot; the totals, and on SQLite the second range's rows, are held until the new invoice
-    (in that range) is committed, as slow ones would be."""
-    from billing.exports import invoice_csv, stream
+    """The rows and the totals (summed meanwhile by a second backend on PostgreSQL, a second connection on
+    SQLite) read one snapshot; the totals query is held until the new invoice is committed, as a slow one
+    would be."""
     from billing.exports import spec as specs
+    from billing.exports import stream
     from billing.exports.totals import ExportTotals
 
     inserted = asyncio.Event()
-    totals_of, spooled = Reader.totals, invoice_csv._spooled
-    middles: list[Any] = []
-    middle_key = Reader.middle_key
+    original = Reader.totals
 
-    async def totals_after_the_insert(self: Reader, spec: Any, *args: Any, **kwargs: Any) -> Any:
+    async def after_the_insert(self: Reader, spec: Any, snapshot: Any = None) -> Any:
         await inserted.wait()
-        return await totals_of(self, spec, *args, **kwargs)
+        return await original(self, spec, snapshot)
 
-    async def rows_after_the_insert(*args: Any) -> Any:
-        await inserted.wait()
-        return await spooled(*args)
-
-    async def seen(self: Reader, spec: Any, min_rows: int) -> Any:
-        middles.append(await middle_key(self, spec, min_rows))
-        return middles[-1]
-
-    monkeypatch.setattr(Reader, "totals", totals_after_the_insert)
-    monkeypatch.setattr(Reader, "middle_key", seen)
-    monkeypatch.setattr(invoice_csv, "_spooled", rows_after_the_insert)
+    monkeypatch.setattr(Reader, "totals", after_the_insert)
     totals = ExportTotals()
     chunks = stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), totals)
     body = [await chunks.__anext__(), await chunks.__anext__()]  # the header and the first page of two
@@ -446,9 +423,6 @@ async def test_an_invoice_issued_during_the_export_is_in_neither_its_rows_nor_it
     parsed = csv_file.parse_trailer(b"".join(body).decode("utf-8"))
     assert (parsed["invoices"], parsed["end"], totals.invoices) == (4, 4, 4)
     assert "5%" not in parsed["rates"] and VatRate.RATE_5 not in totals.by_rate
-    assert b",106," not in b"".join(body)
-    if middles:  # SQLite: cut after the second invoice of March (of any status), the API's of 10 March
-        assert [m and m[1] for m in middles] == ["2026-03-10" if cut_in_two else None]
     again = csv_file.parse_trailer((await download(client, "csv", billing.finance)).content.decode("utf-8"))
     assert (again["invoices"], again["rates"]["5%"]) == (5, (1, 1_000_000, 50_000, 1_050_000))
 
@@ -494,40 +468,6 @@ async def test_a_companion_is_made_before_the_reader_s_first_read(db: None) -> N
         assert await reader.count_invoices(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31))) == 0
         with pytest.raises(RuntimeError, match=r"^a companion must be made before the reader's first read$"):
             await reader.companion()
-
-
-async def test_a_csv_read_in_two_ranges_is_the_file_read_whole(
-    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from billing.exports import invoice_csv
-
-    whole = (await download(client, "csv", billing.finance)).content
-    monkeypatch.setattr(invoice_csv, "SPLIT_MIN_ROWS", 2)
-    assert (await download(client, "csv", billing.finance)).content == whole
-    assert csv_file.parse_trailer(whole.decode("utf-8"))["end"] == 4
-
-
-async def test_a_second_range_that_fails_ends_the_csv_with_an_error_marker_and_no_end(
-    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """SQLite, cut in two: a failure of the second connection's range comes out after the first range, as
-    an error marker; nothing of the second range is written."""
-    from app.db import is_sqlite
-    from billing.exports import invoice_csv
-
-    if not is_sqlite():
-        pytest.skip("PostgreSQL reads the period whole")
-
-    async def broken(*args: Any) -> Any:
-        raise RuntimeError("database went away")
-
-    monkeypatch.setattr(invoice_csv, "SPLIT_MIN_ROWS", 2)
-    monkeypatch.setattr(invoice_csv, "_spooled", broken)
-    response = await download(client, "csv", billing.finance)
-    rows = records(response.content)
-    assert rows[-1][:2] == ["#ERROR", "EXPORT_FAILED"] and not any(r[0] == "#END" for r in rows)
-    assert len([r for r in rows[1:] if not r[0].startswith("#")]) == 2  # the first range: 5 and 10 March
-    assert b"database went away" not in response.content
 
 
 # --- GraphQL --------------------------------------------------------------------------------------

@@ -5,19 +5,17 @@ stream already under way (HTTP), and the command line turns it into a non-zero e
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 import anyio
 
 from app.config import get_settings
 from app.errors import DomainError
 from app.requestid import current_request_id
-from billing.exports import csv_file
+from billing.exports import csv_file, invoice_csv
 from billing.exports.einvoice_xml import EinvoiceXml, error_element
 from billing.exports.repository import KEY_COLUMNS, Reader, Row
 from billing.exports.spec import ExportFormat, ExportRows, ExportSpec
@@ -86,21 +84,11 @@ async def chunks(spec: ExportSpec, totals: ExportTotals, on_rows: OnRows = _noop
             return
         if spec.rows is ExportRows.INVOICES:
             yield writer.header(csv_file.INVOICE_HEADER)
-            # The totals read the same snapshot (exactly the rows written): on PostgreSQL by a second
-            # backend meanwhile, on SQLite after the rows.
-            snapshot = await reader.snapshot()
-            summing = asyncio.ensure_future(reader.totals(spec, snapshot)) if snapshot else None
-            try:
-                async for chunk, count in invoice_csv_pages(reader, writer, spec, size):
-                    totals.invoices += count
-                    written += count
-                    yield chunk
-                    on_rows(count)
-                totals.add_page(await (summing or reader.totals(spec)))
-            finally:
-                if summing is not None and not summing.done():  # the rows failed: stop before the snapshot goes
-                    summing.cancel()
-                    await asyncio.gather(summing, return_exceptions=True)
+            # The totals read the same snapshot: they describe exactly the rows written.
+            before = totals.invoices
+            async for chunk in invoice_csv.rows(reader, spec, size, totals, on_rows):
+                yield chunk
+            written = totals.invoices - before
             yield writer.trailer(totals, written, payments=False)
             return
         yield writer.header(csv_file.LINE_HEADER)
@@ -113,37 +101,6 @@ async def chunks(spec: ExportSpec, totals: ExportTotals, on_rows: OnRows = _noop
             yield chunk
             on_rows(len(page))
         yield writer.trailer(totals, written, payments=False)
-
-
-async def invoice_csv_pages(
-    reader: Reader, writer: csv_file.CsvRows, spec: ExportSpec, size: int
-) -> AsyncIterator[tuple[bytes, int]]:
-    """The invoice CSV's rows a page at a time (bytes, invoices), each page one query that writes the rows
-    itself: PostgreSQL's COPY (a page with a line break inside a field is read again as tuples for
-    csv.writer, see `csv_file.from_copy`), SQLite's printf. The next page starts after the last row's key,
-    its first two fields."""
-    after: tuple[int, Any] | None = None
-    while True:
-        sql, args = reader.invoice_csv_page(spec, after, size)
-        if reader.copies_csv:
-            data, count = await reader.copy_csv(sql, args)
-            chunk = csv_file.from_copy(data, count)
-            if chunk is not None and count:
-                last_id, last_date = chunk[chunk.rfind(b"\n", 0, len(chunk) - 1) + 1 :].split(b",", 2)[:2]
-                after = (int(last_id), date.fromisoformat(last_date.decode("ascii")))
-            elif count:
-                rows = await reader.fetch(sql, args)
-                chunk, after = writer.rows(rows), (int(rows[-1][0]), rows[-1][1])
-        else:
-            rows = await reader.fetch(sql, args)
-            count = len(rows)
-            chunk = b"".join([row[0] for row in rows])
-            after = (rows[-1][1], rows[-1][2]) if rows else None
-        if not count:
-            return
-        yield chunk or b"", count
-        if count < size:
-            return
 
 
 async def _lines_csv_page(

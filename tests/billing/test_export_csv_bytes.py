@@ -14,7 +14,7 @@ import pytest
 from app.money import VatRate
 from billing.exports import csv_file, stream
 from billing.exports import spec as specs
-from billing.exports.repository import INVOICE_COLUMNS, LINE_COLUMNS, Reader, copy_fields
+from billing.exports.repository import INVOICE_COLUMNS, LINE_COLUMNS, Reader, copy_fields, printf_row
 from billing.exports.totals import ExportTotals
 from tests.billing.exports_data import insert_invoice
 
@@ -95,3 +95,23 @@ def test_copy_writes_text_with_empty_as_null_numbers_and_dates_as_they_are_and_n
     )
     with pytest.raises(TypeError, match=r"^i\.overdue: COPY would not write a Boolean "):
         copy_fields("i.id, i.overdue")
+
+
+def test_sqlite_printf_rows_quote_exactly_where_csv_writer_does() -> None:
+    """Every pair of awkward values in two fields tested together (one test for both, through
+    `json_quote`) and one tested apart: the same bytes as csv.writer, whichever way the test goes
+    (a tab or a backslash only sends the row to the field-by-field test)."""
+    import itertools
+    import sqlite3
+
+    values = ["", "a", "Đức", ",", '"', "\n", "\r", "\r\n", "\t", "\\", "\x01", "a,b", 'say "hi"', " x ", "\\."]
+    expression = printf_row("i.reason, i.buyer_name, i.buyer_address", apart=("i.buyer_address",))
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE invoice (reason TEXT, buyer_name TEXT, buyer_address TEXT)")
+    rows = list(itertools.product(values, values, ["Số 1, Lê Lợi", "", '"', "x"]))
+    db.executemany("INSERT INTO invoice VALUES (?, ?, ?)", rows)
+    got = [r[0] for r in db.execute(f"SELECT {expression} FROM invoice i ORDER BY rowid")]
+    for row, line in zip(rows, got, strict=True):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(row)
+        assert line == buffer.getvalue(), row

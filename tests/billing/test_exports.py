@@ -399,8 +399,9 @@ async def test_the_first_rows_leave_before_the_last_page_is_read(
 async def test_an_invoice_issued_during_the_export_is_in_neither_its_rows_nor_its_totals(
     client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rows and the totals (summed once, by a second backend on PostgreSQL) read one snapshot; the
-    totals query is held until the new invoice is committed, as a slow one would be."""
+    """The rows and the totals (summed meanwhile by a second backend on PostgreSQL, a second connection on
+    SQLite) read one snapshot; the totals query is held until the new invoice is committed, as a slow one
+    would be."""
     from billing.exports import spec as specs
     from billing.exports import stream
     from billing.exports.totals import ExportTotals
@@ -424,6 +425,49 @@ async def test_an_invoice_issued_during_the_export_is_in_neither_its_rows_nor_it
     assert "5%" not in parsed["rates"] and VatRate.RATE_5 not in totals.by_rate
     again = csv_file.parse_trailer((await download(client, "csv", billing.finance)).content.decode("utf-8"))
     assert (again["invoices"], again["rates"]["5%"]) == (5, (1, 1_000_000, 50_000, 1_050_000))
+
+
+async def test_no_commit_lands_between_the_first_reads_of_the_two_connections(
+    client: Api, billing: Billing, books: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: the second connection's snapshot is the first one's because a third connection holds the
+    write lock while both take theirs: an invoice issued between them waits, and is in neither the rows
+    (first connection) nor the totals (second connection)."""
+    from billing.exports import spec as specs
+    from billing.exports import stream
+    from billing.exports.totals import ExportTotals
+
+    first_read = Reader._first_read
+    issuing: list[asyncio.Future[int]] = []
+
+    async def issue_between(self: Reader) -> None:
+        await first_read(self)
+        if not issuing:  # after the first connection's read, before the second's
+            issuing.append(asyncio.ensure_future(insert_invoice(106, date(2026, 3, 20), [(VatRate.RATE_5, 1_000_000)])))
+            await asyncio.sleep(0.5)  # time to commit, were the write lock free
+            assert not issuing[0].done()
+
+    monkeypatch.setattr(Reader, "_first_read", issue_between)
+    totals = ExportTotals()
+    body = b"".join([c async for c in stream.chunks(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31)), totals)])
+    if not issuing:
+        pytest.skip("PostgreSQL shares its snapshot by id")
+    assert await issuing[0] > 0  # committed once the lock was let go
+    parsed = csv_file.parse_trailer(body.decode("utf-8"))
+    assert (parsed["invoices"], parsed["end"]) == (4, 4) and "5%" not in parsed["rates"]
+
+
+async def test_a_companion_is_made_before_the_reader_s_first_read(db: None) -> None:
+    """After its first read a reader's snapshot is taken: a companion could no longer share it."""
+    from app.db import is_sqlite
+    from billing.exports import spec as specs
+
+    if not is_sqlite():
+        pytest.skip("PostgreSQL shares its snapshot by id")
+    async with Reader() as reader:
+        assert await reader.count_invoices(specs.build("csv", date(2026, 3, 1), date(2026, 3, 31))) == 0
+        with pytest.raises(RuntimeError, match=r"^a companion must be made before the reader's first read$"):
+            await reader.companion()
 
 
 # --- GraphQL --------------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ async def apply_payment(
 # --- cards ----------------------------------------------------------------------------------------
 
 
-async def _start(invoice_id: int, started_by: str) -> dict[str, Any]:
+async def _start(invoice_id: int, started_by: str, link_id: int | None = None) -> dict[str, Any]:
     if not stripe_gateway.available():
         raise stripe_gateway.unavailable()
     invoice = await repository.invoice_by_id(invoice_id)
@@ -146,6 +146,8 @@ async def _start(invoice_id: int, started_by: str) -> dict[str, Any]:
         )
     async with transaction():
         await repository.lock_invoice(invoice_id)
+        if link_id is not None:  # a guest's link: its last use, shown to staff
+            await orders.use_link(link_id)
         current = await repository.open_attempt(invoice_id)
         if current is not None and current["amount"] == balance and current["stripe_intent"]:
             return current  # a retried request gets the same attempt: never a second charge
@@ -186,11 +188,11 @@ async def start_card_payment(principal: Principal, invoice_ref: object) -> dict[
 
 async def start_card_payment_as_guest(principal: Principal, token: str, invoice_ref: object) -> dict[str, Any]:
     require_public_caller(principal)
-    order = await orders.for_guest(token)
+    order, link_id = await orders.for_guest_step(token)
     invoice = await repository.invoice_by_id(parse_id(invoice_ref, "invoiceId"))
     if invoice is None or invoice["request"] != order.id:
         raise access.invoice_not_found("invoiceId")
-    return await _start(invoice["id"], orders.guest_actor(order).label)
+    return await _start(invoice["id"], orders.guest_actor(order).label, link_id)
 
 
 # --- webhooks -------------------------------------------------------------------------------------

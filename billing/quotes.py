@@ -245,7 +245,12 @@ def _expired() -> Conflict:
 
 
 async def _answer(
-    order: orders.Order, quote_ref: object, action: QuoteAction, actor: Actor, comment: str | None
+    order: orders.Order,
+    quote_ref: object,
+    action: QuoteAction,
+    actor: Actor,
+    comment: str | None,
+    link_id: int | None = None,
 ) -> dict[str, Any]:
     quote = await repository.quote_by_id(parse_id(quote_ref))
     if quote is None or quote["request"] != order.id:
@@ -256,6 +261,8 @@ async def _answer(
     messages: list[int | None] = []
     async with transaction():
         after = await _move(quote, action, actor, text)
+        if link_id is not None:
+            await orders.use_link(link_id)
         if action is QuoteAction.ACCEPT:
             messages.append(await orders.start_on_acceptance(order.id, actor))
     await outbox.deliver(messages)
@@ -282,8 +289,8 @@ async def answer_as_guest(
     principal: Principal, token: str, quote_ref: object, action: QuoteAction, comment: str | None
 ) -> dict[str, Any]:
     require_public_caller(principal)
-    order = await orders.for_guest(token)
-    return await _answer(order, quote_ref, action, orders.guest_actor(order), comment)
+    order, link_id = await orders.for_guest_step(token)
+    return await _answer(order, quote_ref, action, orders.guest_actor(order), comment, link_id)
 
 
 async def expire_quotes() -> list[int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app import clock
 from app.audit.service import Actor
 from app.auth.principal import Principal
 from app.guards import require_customer
@@ -87,8 +88,18 @@ async def for_customer(principal: Principal, order_id: int) -> Order:
 
 async def for_guest(token: str) -> Order:
     """The request a guest's secret link belongs to (LINK_INVALID, LINK_EXPIRED otherwise)."""
-    row, _ = await guest_links.redeem(token)
-    return _order(row)
+    return (await for_guest_step(token))[0]
+
+
+async def for_guest_step(token: str) -> tuple[Order, int]:
+    """As for_guest, with the link's id: a step taken through the link records its use (use_link)."""
+    row, link_id = await guest_links.redeem(token)
+    return _order(row), link_id
+
+
+async def use_link(link_id: int) -> None:
+    """Inside the caller's transaction: the link's last use, shown to staff (as the request's own steps do)."""
+    await repository.touch_guest_link(link_id, clock.now())
 
 
 async def by_ids(ids: list[int]) -> dict[int, Order]:

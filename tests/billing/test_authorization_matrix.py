@@ -93,8 +93,9 @@ WRITES: dict[str, set[str]] = {
     "createQuote": {"quote", "quote_line", "history_event", "outbox_message"},  # the quote e-mailed
     "acceptQuote": {"quote", "history_event", "service_request"},  # the request starts
     "declineQuote": {"quote", "history_event"},
-    "acceptQuoteAsGuest": {"quote", "history_event", "service_request"},
-    "declineQuoteAsGuest": {"quote", "history_event"},
+    # a step through a guest's link records the link's last use
+    "acceptQuoteAsGuest": {"quote", "history_event", "service_request", "guest_link"},
+    "declineQuoteAsGuest": {"quote", "history_event", "guest_link"},
     "draftInvoiceFromQuote": {"invoice", "invoice_line", "history_event"},
     "draftInvoiceForMilestone": {"invoice", "invoice_line", "history_event"},
     "updateInvoiceDraft": {"invoice", "history_event"},
@@ -114,6 +115,8 @@ WRITES: dict[str, set[str]] = {
     },
     # an attempt, not money: the audit log records money when Stripe's webhook confirms it
     "startCardPayment": {"payment_attempt"},
+    # (its link's last use is written too, at the same frozen moment as the quote's acceptance that the
+    # target was made with: no change to see here; tests/billing/test_payment_status.py sees it)
     "startCardPaymentAsGuest": {"payment_attempt"},
 }
 

@@ -10,6 +10,8 @@ from typing import Any
 from app.audit.tables import AuditEvent
 from app.tables import OutboxMessage
 from billing.tables import Payment
+from catalog.requests import guest_links
+from catalog.requests.tables import GuestLink
 from tests.billing.helpers import (
     ACCEPT_AS_GUEST,
     CANCEL,
@@ -105,19 +107,25 @@ async def test_cards_are_refused_plainly_when_stripe_is_not_configured(client: A
     assert state["vietqr"] is None  # no bank BIN configured either: no QR code rather than a wrong one
 
 
-async def test_a_guest_pays_by_card_with_the_link(client: Api, billing: Billing, stripe_settings: str) -> None:
+async def test_a_guest_pays_by_card_with_the_link(
+    client: Api, billing: Billing, stripe_settings: str, frozen_now: Callable[[Any], None]
+) -> None:
     people = billing.people
     code = await received_request(client, people, customer=False)
     link = await guest_link(code)
     made = await quote(client, people, code)
+    frozen_now(local(2026, 3, 10, 9, 0))
     await call(client, ACCEPT_AS_GUEST, {"token": link, "id": made["id"]}, None, "acceptQuoteAsGuest")
+    assert await link_used_at(link) == local(2026, 3, 10, 9, 0)  # each step through the link: its last use
     draft = (await call(client, DRAFT_FROM_QUOTE, {"id": made["id"]}, billing.finance, "draftInvoiceFromQuote"))[
         "invoice"
     ]
     invoice = (await call(client, ISSUE, {"id": draft["id"], "version": draft["version"]}, billing.finance,
                           "issueInvoice"))["invoice"]  # fmt: skip
+    frozen_now(local(2026, 3, 10, 9, 30))
     started = await call(client, GUEST_START, {"token": link, "id": invoice["id"]}, None, "startCardPaymentAsGuest")
     assert started == {"payment": {"amount": 2_640_000, "status": "CREATED"}, "errors": []}
+    assert await link_used_at(link) == local(2026, 3, 10, 9, 30)
     other = await issued_invoice(client, billing)  # someone else's invoice, with this guest's link
     refused = await call(client, GUEST_START, {"token": link, "id": other["id"]}, None, "startCardPaymentAsGuest")
     assert errors_of(refused) == [("invoiceId", "NOT_FOUND")]
@@ -125,6 +133,11 @@ async def test_a_guest_pays_by_card_with_the_link(client: Api, billing: Billing,
         client, GUEST_START, {"token": "x" * 43, "id": invoice["id"]}, None, "startCardPaymentAsGuest"
     )
     assert errors_of(bad_link) == [("token", "LINK_INVALID")]
+
+
+async def link_used_at(token: str) -> Any:
+    row = await GuestLink.select(GuestLink.used_at).where(GuestLink.token_hash == guest_links.digest(token)).first()
+    return row["used_at"]
 
 
 async def test_finance_sees_totals_per_method_and_period_and_each_refund_is_audited(

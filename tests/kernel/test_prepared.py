@@ -52,3 +52,12 @@ async def test_a_value_the_query_would_transform_is_refused_when_composed(db: No
     broken = Prepared(lambda ids: Service.select().where(Service.id.is_in(ids + ids)))
     with pytest.raises(TypeError, match="each of its values once"):
         await broken([1])
+
+
+async def test_beyond_its_shapes_it_composes_as_piccolo_would(catalog: dict[str, int]) -> None:
+    ids = [row["id"] for row in await Service.select(Service.id).order_by(Service.id)]
+    few = Prepared(lambda ids: Service.select(Service.id).where(Service.id.is_in(ids)).order_by(Service.id))
+    few.SHAPES_MAX = 2
+    for length in (1, 2, 3, 4, 1):
+        assert [row["id"] for row in await few(ids[:length])] == ids[:length]
+    assert len(few._compiled) == 2  # lengths 1 and 2 kept; 3 and 4 composed each time

@@ -19,8 +19,31 @@ async def all_departments() -> list[dict[str, Any]]:
     return await Department.select().order_by(Department.code)
 
 
+# The loaders of every catalog page (catalog/api/loaders.py), composed once per number of ids
+# (app.db.Prepared): Piccolo composing a select of every column cost more than running it.
+_departments_by_ids = Prepared(lambda ids: Department.select().where(Department.id.is_in(ids)))
+_all_categories = Prepared(lambda: Category.select().order_by(Category.position, Category.code))
+_channels_by_services = Prepared(lambda ids: ServiceChannel.select().where(ServiceChannel.service.is_in(ids)))
+_all_plans_by_services = Prepared(
+    lambda ids: Plan.select().where(Plan.service.is_in(ids)).order_by(Plan.position).order_by(Plan.id)
+)
+_active_plans_by_services = Prepared(
+    lambda ids: (
+        Plan.select()
+        .where(Plan.service.is_in(ids) & (Plan.status == PlanStatus.ACTIVE.value))
+        .order_by(Plan.position)
+        .order_by(Plan.id)
+    )
+)
+_plans_by_ids = Prepared(lambda ids: Plan.select().where(Plan.id.is_in(ids)))
+_prices_by_plans = Prepared(
+    lambda ids: PlanPrice.select().where(PlanPrice.plan.is_in(ids)).order_by(PlanPrice.effective_from)
+)
+
+
 async def departments_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    return await Department.select().where(Department.id.is_in(ids)) if ids else []
+    rows: list[dict[str, Any]] = await _departments_by_ids(ids) if ids else []
+    return rows
 
 
 async def department_by_code(code: str) -> dict[str, Any] | None:
@@ -28,7 +51,8 @@ async def department_by_code(code: str) -> dict[str, Any] | None:
 
 
 async def all_categories() -> list[dict[str, Any]]:
-    return await Category.select().order_by(Category.position, Category.code)
+    rows: list[dict[str, Any]] = await _all_categories()
+    return rows
 
 
 async def categories_by_ids(ids: list[int]) -> list[dict[str, Any]]:
@@ -259,8 +283,7 @@ async def update_service(service_id: int, expected_version: int, values: dict[An
 async def channels_by_services(service_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if service_ids:
-        rows = await ServiceChannel.select().where(ServiceChannel.service.is_in(service_ids))
-        for row in rows:
+        for row in await _channels_by_services(service_ids):
             grouped[row["service"]].append(row)
     return grouped
 
@@ -275,10 +298,8 @@ async def replace_channels(service_id: int, channels: list[dict[str, Any]]) -> N
 async def plans_by_services(service_ids: list[int], include_retired: bool) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if service_ids:
-        query = Plan.select().where(Plan.service.is_in(service_ids)).order_by(Plan.position).order_by(Plan.id)
-        if not include_retired:
-            query = query.where(Plan.status == PlanStatus.ACTIVE.value)
-        for row in await query:
+        query = _all_plans_by_services if include_retired else _active_plans_by_services
+        for row in await query(service_ids):
             grouped[row["service"]].append(row)
     return grouped
 
@@ -288,7 +309,8 @@ async def plan_by_id(plan_id: int) -> dict[str, Any] | None:
 
 
 async def plans_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    return await Plan.select().where(Plan.id.is_in(ids)) if ids else []
+    rows: list[dict[str, Any]] = await _plans_by_ids(ids) if ids else []
+    return rows
 
 
 async def plan_code_taken(service_id: int, code: str) -> bool:
@@ -309,8 +331,7 @@ async def update_plan(plan_id: int, values: dict[Any, Any]) -> None:
 async def prices_by_plans(plan_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if plan_ids:
-        rows = await PlanPrice.select().where(PlanPrice.plan.is_in(plan_ids)).order_by(PlanPrice.effective_from)
-        for row in rows:
+        for row in await _prices_by_plans(plan_ids):
             grouped[row["plan"]].append(row)
     return grouped
 

@@ -222,27 +222,17 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def upload_dir(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Uploaded files (request documents, milestone evidence) go to a folder of the test's own."""
-    from app.config import get_settings
-
     folder = tmp_path / "uploads"
-    monkeypatch.setenv("UPLOAD_DIR", str(folder))
-    get_settings.cache_clear()
-    yield folder
-    monkeypatch.delenv("UPLOAD_DIR")
-    get_settings.cache_clear()
+    with support.env_settings(monkeypatch, UPLOAD_DIR=str(folder)):
+        yield folder
 
 
 @pytest.fixture
 def response_cache_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """For tests of what runs behind the response cache: every request reaches strawberry.
     Ask for it before `client` (the app reads its settings when it is created)."""
-    from app.config import get_settings
-
-    monkeypatch.setenv("RESPONSE_CACHE", "off")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("RESPONSE_CACHE")
-    get_settings.cache_clear()
+    with support.env_settings(monkeypatch, RESPONSE_CACHE="off"):
+        yield
 
 
 @pytest.fixture

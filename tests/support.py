@@ -6,11 +6,12 @@ import contextlib
 import copy
 import functools
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import httpx
+import pytest
 
 from app import clock
 from app.auth import service as auth
@@ -441,3 +442,20 @@ mutation ($input: SignUpInput!) {
   signUp(input: $input) { token expiresAt account { id email customerKind roles } errors { field code message messageVi messageEn } }
 }
 """
+
+
+@contextlib.contextmanager
+def env_settings(monkeypatch: pytest.MonkeyPatch, **values: str) -> Iterator[None]:
+    """The app's settings with these environment variables inside the block, without them after it
+    (get_settings is cached: it is read again each way)."""
+    from app.config import get_settings
+
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name in values:
+            monkeypatch.delenv(name)
+        get_settings.cache_clear()

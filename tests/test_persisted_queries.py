@@ -13,7 +13,7 @@ from app.api import trusted_documents
 from app.auth.enums import Role
 from app.db import count_queries
 from tests.read_cache_support import CATALOG_SERVICES, OPERATIONS, cache_state, get, post
-from tests.support import Api
+from tests.support import Api, env_settings
 
 SHA = hashlib.sha256(CATALOG_SERVICES.encode()).hexdigest()
 UNKNOWN = "0" * 64
@@ -95,13 +95,8 @@ async def test_a_document_sent_with_its_hash_runs_once_and_is_not_registered(cli
 
 @pytest.fixture
 def registered_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from app.config import get_settings
-
-    monkeypatch.setenv("PARTNER_DOCUMENTS", "registered")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("PARTNER_DOCUMENTS")
-    get_settings.cache_clear()
+    with env_settings(monkeypatch, PARTNER_DOCUMENTS="registered"):
+        yield
 
 
 async def test_partner_keys_may_be_held_to_registered_documents(

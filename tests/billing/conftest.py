@@ -14,7 +14,7 @@ import pytest
 from app.auth.enums import Role
 from tests.billing.helpers import Billing
 from tests.requests.helpers import make_people
-from tests.support import Api, shared_state
+from tests.support import Api, env_settings, shared_state
 
 
 @pytest.fixture
@@ -55,13 +55,8 @@ def localstripe() -> Iterator[str]:
 @pytest.fixture
 def export_pages_of_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Exports read pages of two invoices, so a few invoices take several pages (keyset paging is exercised)."""
-    from app.config import get_settings
-
-    monkeypatch.setenv("EXPORT_BATCH_SIZE", "2")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("EXPORT_BATCH_SIZE")
-    get_settings.cache_clear()
+    with env_settings(monkeypatch, EXPORT_BATCH_SIZE="2"):
+        yield
 
 
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -70,16 +65,9 @@ WEBHOOK_SECRET = "whsec_test_secret"
 @pytest.fixture
 def stripe_settings(localstripe: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Cards on (pointed at localstripe), a webhook secret, and the center's bank for VietQR."""
-    from app.config import get_settings
-
-    for name, value in {
-        "STRIPE_SECRET_KEY": "sk_test_local", "STRIPE_PUBLISHABLE_KEY": "pk_test_local", "STRIPE_API_BASE": localstripe,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "VIETQR_BANK_BIN": "970418", "SELLER_BANK_ACCOUNT": "12010000123456",
-    }.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    yield localstripe
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET",
-                 "VIETQR_BANK_BIN", "SELLER_BANK_ACCOUNT"):  # fmt: skip
-        monkeypatch.delenv(name)
-    get_settings.cache_clear()
+    with env_settings(
+        monkeypatch,
+        STRIPE_SECRET_KEY="sk_test_local", STRIPE_PUBLISHABLE_KEY="pk_test_local", STRIPE_API_BASE=localstripe,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, VIETQR_BANK_BIN="970418", SELLER_BANK_ACCOUNT="12010000123456",
+    ):  # fmt: skip
+        yield localstripe

@@ -9,22 +9,15 @@ import pytest
 from app.auth.enums import Role
 from tests.billing.helpers import Billing
 from tests.requests.helpers import make_people
-from tests.support import Api, shared_state
+from tests.support import Api, env_settings, shared_state
 
 BANK = {"SELLER_BANK_ACCOUNT": "12010000123456", "SELLER_BANK_NAME": "Ngân hàng TMCP Đầu tư và Phát triển Việt Nam"}
 
 
 @pytest.fixture
 def seller_bank(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from app.config import get_settings
-
-    for name, value in BANK.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    yield
-    for name in BANK:
-        monkeypatch.delenv(name)
-    get_settings.cache_clear()
+    with env_settings(monkeypatch, **BANK):
+        yield
 
 
 @pytest.fixture

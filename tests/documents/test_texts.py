@@ -19,7 +19,7 @@ from projects import appendix_docx, minutes_docx
 from tests.billing.helpers import Billing, accepted_quote
 from tests.documents.helpers import GENERATE_CONTRACT, PERSON, errors_of, fetched, generated, mutate
 from tests.documents.reading import body_text, open_docx
-from tests.support import Api
+from tests.support import Api, env_settings
 
 MODULES = (contract_docx, appendix_docx, minutes_docx)
 
@@ -28,11 +28,8 @@ MODULES = (contract_docx, appendix_docx, minutes_docx)
 def wording_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "wording"
     folder.mkdir()
-    monkeypatch.setenv("DOCUMENT_TEXTS_DIR", str(folder))
-    get_settings.cache_clear()
-    yield folder
-    monkeypatch.delenv("DOCUMENT_TEXTS_DIR")
-    get_settings.cache_clear()
+    with env_settings(monkeypatch, DOCUMENT_TEXTS_DIR=str(folder)):
+        yield folder
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import copy
 import enum
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -422,7 +423,7 @@ class Prepared:
         return await (type(query)(target) if isinstance(query, Proxy) else target)
 
     def _compile(self, kind: str, shape: tuple[int | None, ...]) -> tuple[Any, str, list[Any], QueryString]:
-        counter = iter(range(10**6))
+        counter = itertools.count()
         stand_ins = [
             [_Slot(next(counter)) for _ in range(length)] if length is not None else _Slot(next(counter))
             for length in shape

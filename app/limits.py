@@ -87,11 +87,11 @@ def _hit_sql(rows: int) -> str:
 
 
 async def _count(limits: Sequence[Limit], now: datetime, counts: bool) -> dict[str, Verdict]:
-    """One statement for every counter of the attempt (rows locked in bucket order, so two attempts
-    never deadlock), committed on its own: a counter's row stays locked only while the statement runs
-    and commits, never across round trips to the app (with 100 lookups a second on one code, a
-    transaction around the counting kept its rows locked while its request waited for the event loop,
-    and the others queued behind it)."""
+    """One statement for every counter of the attempt. Counted: an upsert (rows locked in bucket order,
+    so two attempts never deadlock) committed on its own, so a counter's row stays locked only while the
+    statement runs and commits, never across round trips to the app (with 100 lookups a second on one
+    code, a transaction around the counting kept its rows locked while its request waited for the event
+    loop, and the others queued behind it). Judged only: a read (`_read`)."""
     now_s = _seconds(now)
     window_s = max(1, int(limits[0].window.total_seconds()))
     expired = now_s - window_s  # a window that started at or before this has ended

@@ -35,9 +35,9 @@ def _same_contact(row: dict[str, Any], contact: str) -> bool:
 
 async def track(code: str, contact: str, client: str | None) -> dict[str, Any]:
     """The request whose receipt code and contact (phone or e-mail) match; NOT_FOUND otherwise (the
-    attempt stays counted under the code and the client address); RATE_LIMITED before any lookup once
-    either key has counted too many failures. One attempt per HTTP request, however often the request is
-    executed (app.once: the compiled executor, then the standard one)."""
+    attempt stays counted under the code and the client address); RATE_LIMITED, whatever the lookup
+    found, once either key has counted too many failures. One attempt per HTTP request, however often the
+    request is executed (app.once: the compiled executor, then the standard one)."""
     return await once.once(("track", code, contact, client), lambda: _track(code, contact, client))
 
 
